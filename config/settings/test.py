@@ -1,0 +1,18 @@
+"""The test suite: fast hashing, in-memory e-mail, no throttling surprises between tests."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import DATABASE_URL, database_config
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# A file-backed SQLite test database so that live-server (browser) and threaded tests share it.
+if DATABASE_URL.startswith("sqlite"):
+    DATABASES = {"default": database_config(DATABASE_URL)}
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SANHAK_TEST_SQLITE", "")}

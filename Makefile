@@ -1,0 +1,47 @@
+# sanhak — the two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= config.settings.local
+
+.PHONY: run setup test lint bench deps migrate static demo browser-deps
+
+run: setup
+	@$(PY) manage.py demo_banner --port $(PORT)
+	$(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
+
+setup: deps migrate static demo
+
+$(VENV)/.installed: requirements/base.in requirements/dev.in requirements/lock.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements/dev.in -c requirements/lock.txt
+	@touch $@
+
+deps: $(VENV)/.installed
+
+migrate: deps
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput -v 0
+
+static: deps
+	$(PY) manage.py collectstatic --noinput -v 0
+
+demo: migrate
+	$(PY) manage.py seed_demo --scale small --if-empty
+
+browser-deps:
+	@bash scripts/browser_deps.sh
+
+test: deps browser-deps
+	@bash scripts/test.sh
+
+lint: deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy sanhak config
+
+bench: deps
+	$(PY) bench/run.py

@@ -1,0 +1,136 @@
+"""Scoped fetches: every view and API endpoint gets objects through these, never by a bare id.
+
+Objects the user may not even know exist raise Http404 (another company's workers); actions the user
+may see but not perform raise PermissionDenied.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from sanhak.accounts.models import Role, TraineeProfile, User
+from sanhak.companies.models import Company
+from sanhak.courses.models import Offering
+from sanhak.enrollment.models import Enrollment
+
+DENIED = "이 작업을 할 권한이 없습니다. / You do not have permission to do this."
+
+
+def _denied() -> PermissionDenied:
+    return PermissionDenied(_(DENIED))
+
+
+def _authenticated(user: Any) -> User:
+    if not getattr(user, "is_authenticated", False):
+        raise _denied()
+    return user  # type: ignore[no-any-return]
+
+
+# Companies ---------------------------------------------------------------------------------------
+
+def companies_visible(user: Any) -> QuerySet[Company]:
+    """Program admins see every company; a company manager sees their own; nobody else any."""
+    user = _authenticated(user)
+    if user.is_program_admin:
+        return Company.objects.all()
+    return Company.objects.filter(pk__in=user.managed_company_ids)
+
+
+def company_for_user(user: Any, pk: Any) -> Company:
+    try:
+        return companies_visible(user).get(pk=int(pk))
+    except (Company.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(_("기업을 찾을 수 없습니다. / Company not found.")) from exc
+
+
+def workers_visible(user: Any, company: Company) -> QuerySet[User]:
+    """The incumbent workers of `company`, if the user may see that company."""
+    company_for_user(user, company.pk)
+    return User.objects.filter(
+        trainee_profile__employer=company, trainee_profile__kind=TraineeProfile.Kind.INCUMBENT
+    ).select_related("trainee_profile")
+
+
+# Offerings and enrollments -----------------------------------------------------------------------
+
+def offerings_manageable(user: Any) -> QuerySet[Offering]:
+    """Offerings whose enrollments the user decides: program admins all, coordinators their institutions'."""
+    user = _authenticated(user)
+    if user.is_program_admin:
+        return Offering.objects.all()
+    if user.is_coordinator:
+        return Offering.objects.filter(course__institution_id__in=user.coordinated_institution_ids)
+    raise _denied()
+
+
+def _offering_or_404(pk: Any) -> Offering:
+    try:
+        return Offering.objects.select_related("course__institution", "course__track").get(pk=int(pk))
+    except (Offering.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(_("강좌를 찾을 수 없습니다. / Offering not found.")) from exc
+
+
+def offering_manageable(user: Any, pk: Any) -> Offering:
+    """Offerings are public, so one the user may not manage is a 403, not a 404."""
+    offering = _offering_or_404(pk)
+    if not offerings_manageable(user).filter(pk=offering.pk).exists():
+        raise _denied()
+    return offering
+
+
+def offering_roster_visible(user: Any, pk: Any) -> Offering:
+    """The roster: managers of the offering, and its instructors."""
+    user = _authenticated(user)
+    offering = _offering_or_404(pk)
+    if user.is_instructor and offering.instructors.filter(pk=user.pk).exists():
+        return offering
+    return offering_manageable(user, pk)
+
+
+def enrollment_manageable(user: Any, pk: Any) -> Enrollment:
+    offerings = offerings_manageable(user)
+    try:
+        return Enrollment.objects.select_related("offering__course", "trainee").get(
+            pk=int(pk), offering__in=offerings
+        )
+    except (Enrollment.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(_("신청을 찾을 수 없습니다. / Enrollment not found.")) from exc
+
+
+def enrollments_visible(user: Any) -> QuerySet[Enrollment]:
+    """Enrollments the user may see: their own; their workers' (managers); their offerings' (staff)."""
+    user = _authenticated(user)
+    if user.is_program_admin:
+        return Enrollment.objects.all()
+    cond = Q(trainee=user)
+    if user.managed_company_ids:
+        cond |= Q(trainee__trainee_profile__employer_id__in=user.managed_company_ids)
+    if user.is_coordinator:
+        cond |= Q(offering__course__institution_id__in=user.coordinated_institution_ids)
+    if user.is_instructor:
+        cond |= Q(offering__instructors=user)
+    return Enrollment.objects.filter(cond).distinct() if user.is_instructor else Enrollment.objects.filter(cond)
+
+
+def enrollment_own(user: Any, pk: Any) -> Enrollment:
+    """An enrollment the user may cancel: their own, or (staff) one they manage."""
+    user = _authenticated(user)
+    try:
+        enrollment = Enrollment.objects.select_related("offering__course").get(pk=int(pk))
+    except (Enrollment.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(_("신청을 찾을 수 없습니다. / Enrollment not found.")) from exc
+    if enrollment.trainee_id == user.pk:
+        return enrollment
+    return enrollment_manageable(user, pk)
+
+
+def require_company_manager(user: Any) -> User:
+    user = _authenticated(user)
+    if not user.has_role(Role.COMPANY_MANAGER):
+        raise _denied()
+    return user

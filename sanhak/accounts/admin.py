@@ -1,0 +1,51 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from sanhak.accounts.models import ApiToken, Institution, PrivacyConsent, RoleAssignment, TraineeProfile, User
+
+
+class RoleInline(admin.TabularInline):
+    model = RoleAssignment
+    extra = 0
+    autocomplete_fields = ["company"]
+
+
+class TraineeProfileInline(admin.StackedInline):
+    model = TraineeProfile
+    extra = 0
+    autocomplete_fields = ["employer"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "name", "is_active", "is_staff", "date_joined"]
+    search_fields = ["email", "name"]
+    list_filter = ["is_active", "is_staff", "roles__role"]
+    inlines = [RoleInline, TraineeProfileInline]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("개인 정보"), {"fields": ("name", "phone")}),
+        (_("권한"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("일자"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),)
+
+
+@admin.register(Institution)
+class InstitutionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_ko", "kind"]
+
+
+@admin.register(PrivacyConsent)
+class PrivacyConsentAdmin(admin.ModelAdmin):
+    list_display = ["user", "policy_version", "consented_at"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["token_hash", "prefix"]

@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sanhak.accounts import services, tokens
+from sanhak.accounts.forms import EmailAuthenticationForm, ManagerSignupForm, ProfileForm, TokenForm, TraineeSignupForm
+from sanhak.accounts.models import ApiToken
+from sanhak.common.models import PersonalDataAccess
+from sanhak.common.permissions import login_required_view
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/signup.html")
+
+
+def _signup_done(request: HttpRequest, user: object) -> HttpResponse:
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")  # type: ignore[arg-type]
+    messages.success(request, _("가입을 환영합니다. / Welcome to sanhak."))
+    return redirect("home")
+
+
+def signup_trainee(request: HttpRequest) -> HttpResponse:
+    form = TraineeSignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        user = services.user_signup_trainee(
+            email=d["email"], name=d["name"], password=d["password"], kind=d["kind"], employer=d.get("employer"),
+            institution=d.get("institution"), prefers_evening=d["prefers_evening"], prefers_weekend=d["prefers_weekend"],
+        )
+        return _signup_done(request, user)
+    return render(request, "accounts/signup_form.html", {"form": form, "heading": _("교육생 가입")})
+
+
+def signup_manager(request: HttpRequest) -> HttpResponse:
+    form = ManagerSignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        user = services.user_signup_company_manager(
+            email=d["email"], name=d["name"], password=d["password"], brn=d["brn"],
+            company_name=d["company_name"], employees=d["employees"], address=d["address"],
+        )
+        return _signup_done(request, user)
+    return render(request, "accounts/signup_form.html", {"form": form, "heading": _("기업 담당자 가입")})
+
+
+@login_required_view
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = ProfileForm(request.POST or None, instance=user)  # type: ignore[arg-type]
+    if request.method == "POST" and form.is_valid():
+        services.user_update_profile(user=user, name=form.cleaned_data["name"], phone=form.cleaned_data["phone"])  # type: ignore[arg-type]
+        messages.success(request, _("저장했습니다. / Saved."))
+        return redirect("accounts:profile")
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "token_form": TokenForm(),
+            "tokens": ApiToken.objects.filter(user=user),  # type: ignore[misc]
+            "new_token": request.session.pop("new_token", None),
+            "consents": user.privacy_consents.all(),  # type: ignore[union-attr]
+        },
+    )
+
+
+@require_POST
+@login_required_view
+def token_create(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST)
+    if form.is_valid():
+        _token, raw = tokens.api_token_create(user=request.user, name=form.cleaned_data["name"])  # type: ignore[arg-type]
+        request.session["new_token"] = raw
+        messages.success(request, _("새 토큰을 만들었습니다. 지금 한 번만 보입니다. / New token created; it is shown only once."))
+    else:
+        messages.error(request, _("토큰 이름을 입력하세요. / Enter a token name."))
+    return redirect("accounts:profile")
+
+
+@require_POST
+@login_required_view
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    tokens.api_token_revoke(token=token, by=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("토큰을 폐기했습니다. / Token revoked."))
+    return redirect("accounts:profile")
+
+
+@login_required_view
+def export_my_record(request: HttpRequest) -> HttpResponse:
+    body = services.user_export_record(user=request.user)  # type: ignore[arg-type]
+    PersonalDataAccess.objects.create(
+        viewer=request.user, purpose="self_export", subject_count=1, subject_ids=[request.user.pk], path=request.path
+    )
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="sanhak-my-record.json"'
+    return response
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/privacy.html")

@@ -1,0 +1,23 @@
+"""Pieces every router uses: the error body, database ids, and the error responses to document."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from ninja import Field, P, PathEx, Schema
+
+# Largest value of a BigAutoField; larger ids are a 422, never a database overflow.
+MAX_ID = 2**63 - 1
+DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
+PathId = PathEx[int, P(ge=1, le=MAX_ID)]
+
+
+class ErrorOut(Schema):
+    code: str = Field(description="stable machine-readable code, e.g. not_found, forbidden, already_enrolled")
+    message: str = Field(description="Korean / English message for people")
+    detail: list[dict[str, Any]] | None = Field(None, description="per-field problems (code = invalid only)")
+
+
+def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
+    """Error responses for an operation's `response=` mapping (for the schema; handlers produce them)."""
+    return dict.fromkeys(statuses, ErrorOut)

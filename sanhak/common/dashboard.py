@@ -1,0 +1,104 @@
+"""What each role sees first: a few aggregate queries per role, independent of the data size."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from sanhak.accounts.models import Role, TraineeProfile, User
+from sanhak.companies.models import Company
+from sanhak.courses.models import Course, Offering
+from sanhak.enrollment.models import Enrollment, Status
+
+
+def _status_counts(qs: Any) -> dict[str, int]:
+    rows = qs.values("status").annotate(n=Count("id")).order_by()
+    counts = {s.value: 0 for s in Status}
+    counts.update({r["status"]: r["n"] for r in rows})
+    return counts
+
+
+def admin_panel() -> dict[str, Any]:
+    return {
+        "companies": Company.objects.count(),
+        "trainees": User.objects.filter(roles__role=Role.TRAINEE).count(),
+        "courses": Course.objects.count(),
+        "offerings": Offering.objects.filter(end_date__gte=timezone.localdate()).count(),
+        "enrollment_counts": _status_counts(Enrollment.objects.all()),
+    }
+
+
+def coordinator_panel(user: User) -> dict[str, Any]:
+    today = timezone.localdate()
+    institution_ids = user.coordinated_institution_ids
+    offerings = (
+        Offering.objects.filter(course__institution_id__in=institution_ids, end_date__gte=today)
+        .select_related("course")
+        .annotate(
+            pending=Count("enrollments", filter=Q(enrollments__status=Status.PENDING)),
+            waitlisted=Count("enrollments", filter=Q(enrollments__status=Status.WAITLISTED)),
+        )
+        .order_by("start_date", "id")[:15]
+    )
+    return {
+        "pending_total": Enrollment.objects.filter(
+            offering__course__institution_id__in=institution_ids, status=Status.PENDING
+        ).count(),
+        "offerings": list(offerings),
+    }
+
+
+def instructor_panel(user: User) -> dict[str, Any]:
+    return {
+        "offerings": list(
+            Offering.objects.filter(instructors=user, end_date__gte=timezone.localdate())
+            .select_related("course")
+            .order_by("start_date")[:15]
+        )
+    }
+
+
+def manager_panel(user: User) -> dict[str, Any]:
+    company = user.managed_company
+    if company is None:
+        return {}
+    workers = TraineeProfile.objects.filter(employer=company)
+    enrollments = Enrollment.objects.filter(trainee__trainee_profile__employer=company)
+    recent = (
+        enrollments.select_related("trainee", "offering__course")
+        .order_by("-created_at", "-id")[:10]
+    )
+    return {
+        "company": company,
+        "worker_count": workers.count(),
+        "enrollment_counts": _status_counts(enrollments),
+        "recent": list(recent),
+    }
+
+
+def trainee_panel(user: User) -> dict[str, Any]:
+    current = (
+        Enrollment.objects.filter(trainee=user, status__in=[Status.PENDING, Status.APPROVED, Status.WAITLISTED])
+        .select_related("offering__course")
+        .order_by("offering__start_date")[:10]
+    )
+    return {"current": list(current)}
+
+
+def home_context(user: Any) -> dict[str, Any]:
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    ctx: dict[str, Any] = {}
+    if user.is_program_admin:
+        ctx["admin_panel"] = admin_panel()
+    if user.is_coordinator:
+        ctx["coordinator_panel"] = coordinator_panel(user)
+    if user.is_instructor:
+        ctx["instructor_panel"] = instructor_panel(user)
+    if user.is_company_manager:
+        ctx["manager_panel"] = manager_panel(user)
+    if user.is_trainee:
+        ctx["trainee_panel"] = trainee_panel(user)
+    return ctx

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from sanhak.accounts.models import Role
+from sanhak.common import access
+from sanhak.common.audit import personal_data_viewed
+from sanhak.common.permissions import login_required_view, role_required
+from sanhak.companies.forms import CompanyForm
+from sanhak.companies.services import company_update
+
+
+@role_required(Role.PROGRAM_ADMIN)
+def company_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")[:100]
+    qs = (
+        access.companies_visible(request.user)
+        .search(q)
+        .select_related("complex")
+        .prefetch_related("ksic_codes")
+        .order_by("name", "id")
+    )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "companies/list.html", {"page": page, "q": q})
+
+
+@role_required(Role.COMPANY_MANAGER)
+def my_company(request: HttpRequest) -> HttpResponse:
+    company = request.user.managed_company  # type: ignore[union-attr]
+    if company is None:
+        raise Http404
+    return redirect("companies:detail", pk=company.pk)
+
+
+@login_required_view
+def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    company = access.company_for_user(request.user, pk)
+    workers = list(access.workers_visible(request.user, company).order_by("name"))
+    personal_data_viewed(request=request, purpose="company_workers", subject_ids=[w.pk for w in workers])
+    return render(
+        request,
+        "companies/detail.html",
+        {"company": company, "workers": workers, "ksic": company.ksic_codes.all()},
+    )
+
+
+@login_required_view
+def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    company = access.company_for_user(request.user, pk)
+    form = CompanyForm(request.POST or None, instance=company)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        ksic = data.pop("ksic")
+        company_update(company=company, ksic_codes=ksic, **data)
+        messages.success(request, _("기업 정보를 저장했습니다. / Saved."))
+        return redirect("companies:detail", pk=company.pk)
+    return render(request, "companies/edit.html", {"company": company, "form": form})

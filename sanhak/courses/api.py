@@ -1,0 +1,217 @@
+"""REST API: the public course catalog (courses and their offerings). Anyone may read it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, P, PathEx, Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from sanhak.api.schemas import PathId, errors
+from sanhak.courses.models import Course, CourseCompetency, Mode, Offering
+from sanhak.courses.search import query_terms
+from sanhak.courses.selectors import CatalogFilters, catalog_offerings
+
+router = Router(tags=["courses"])
+
+PAGE_MAX = 100
+
+
+# Schemas -----------------------------------------------------------------------------------------
+
+class InstitutionOut(Schema):
+    code: str
+    name_ko: str
+    name_en: str
+
+
+class TrackOut(Schema):
+    code: str
+    name_ko: str
+    name_en: str
+
+
+class CourseCompetencyOut(Schema):
+    code: str
+    name_ko: str
+    name_en: str
+    target_level: int
+
+    @staticmethod
+    def resolve_code(obj: CourseCompetency) -> str:
+        return obj.competency.code
+
+    @staticmethod
+    def resolve_name_ko(obj: CourseCompetency) -> str:
+        return obj.competency.name_ko
+
+    @staticmethod
+    def resolve_name_en(obj: CourseCompetency) -> str:
+        return obj.competency.name_en
+
+
+class CourseOut(Schema):
+    code: str
+    title_ko: str
+    title_en: str
+    description: str
+    institution: InstitutionOut
+    track: TrackOut
+    mode: str = Field(description="online | offline | blended")
+    hours: int
+    competencies: list[CourseCompetencyOut]
+
+    @staticmethod
+    def resolve_competencies(obj: Course) -> list[CourseCompetency]:
+        return list(obj.course_competencies.all())
+
+
+class CourseRef(Schema):
+    code: str
+    title_ko: str
+    title_en: str
+
+
+class CourseDetailOut(CourseOut):
+    prerequisites: list[CourseRef]
+
+    @staticmethod
+    def resolve_prerequisites(obj: Course) -> list[Course]:
+        return list(obj.prerequisites.all())
+
+
+class OfferingOut(Schema):
+    id: int
+    course: CourseOut
+    term: str
+    start_date: dt.date
+    end_date: dt.date
+    capacity: int
+    approved_count: int
+    seats_left: int
+    location: str
+    has_evening: bool
+    has_weekend: bool
+    is_open: bool
+    instructors: list[str] = Field(description="instructors' names")
+
+    @staticmethod
+    def resolve_instructors(obj: Offering) -> list[str]:
+        return [u.name for u in obj.instructors.all()]
+
+
+class SessionOut(Schema):
+    date: dt.date
+    start_time: dt.time
+    end_time: dt.time
+    room: str
+
+
+class OfferingDetailOut(OfferingOut):
+    sessions: list[SessionOut]
+
+    @staticmethod
+    def resolve_sessions(obj: Offering) -> list[Any]:
+        return list(obj.sessions.all())
+
+
+class CourseFilters(Schema):
+    q: str = Field("", max_length=200, description="search words (Korean morphemes match word prefixes)")
+    track: str = Field("", max_length=20, description="track code: rnd | technical | skilled")
+    institution: str = Field("", max_length=40, description="institution code, e.g. inu")
+    competency: str = Field("", max_length=20, description="competency code, e.g. SM-AUT-01")
+    mode: Mode | None = None
+
+
+class OfferingFilters(CourseFilters):
+    schedule: Literal["evening", "weekend", "evening_or_weekend"] | None = None
+    open_seats: bool = Field(False, description="only offerings with a free seat")
+    include_past: bool = Field(False, description="also offerings that have ended")
+
+    def to_catalog(self) -> CatalogFilters:
+        return CatalogFilters(
+            q=self.q, track=self.track, institution=self.institution, competency=self.competency,
+            mode=self.mode or "", schedule=self.schedule or "", open_seats=self.open_seats,
+            include_past=self.include_past,
+        )
+
+
+# Reads -------------------------------------------------------------------------------------------
+
+def _competencies_prefetch(lookup: str) -> Prefetch:
+    return Prefetch(lookup, queryset=CourseCompetency.objects.select_related("competency").order_by("competency__code"))
+
+
+def courses_public() -> QuerySet[Course]:
+    return (
+        Course.objects.filter(is_active=True)
+        .select_related("institution", "track")
+        .prefetch_related(_competencies_prefetch("course_competencies"))
+    )
+
+
+def courses_search(filters: CourseFilters) -> QuerySet[Course]:
+    qs = courses_public()
+    for term in query_terms(filters.q):
+        qs = qs.filter(search_tokens__contains=term)
+    if filters.track:
+        qs = qs.filter(track_id=filters.track)
+    if filters.institution:
+        qs = qs.filter(institution__code=filters.institution)
+    if filters.competency:
+        qs = qs.filter(course_competencies__competency__code=filters.competency)
+    if filters.mode:
+        qs = qs.filter(mode=filters.mode)
+    return qs.order_by("code")
+
+
+def offering_public(pk: int) -> Offering:
+    """An offering of an active course, by id (offerings are public, so any id may be asked for)."""
+    offering = (
+        Offering.objects.filter(pk=pk, course__is_active=True)
+        .select_related("course__institution", "course__track")
+        .prefetch_related(_competencies_prefetch("course__course_competencies"), "instructors", "sessions")
+        .first()
+    )
+    if offering is None:
+        raise Http404(_("강좌를 찾을 수 없습니다. / Offering not found."))
+    return offering
+
+
+# Endpoints ---------------------------------------------------------------------------------------
+
+@router.get("/courses", response=list[CourseOut], auth=None, summary="List courses (public)")
+@paginate(LimitOffsetPagination, max_limit=PAGE_MAX)
+def course_list(request: HttpRequest, filters: Query[CourseFilters]) -> QuerySet[Course]:
+    """Active courses of the catalog, by code, with the catalog's search and filters."""
+    return courses_search(filters)
+
+
+@router.get(
+    "/courses/{code}", response={200: CourseDetailOut, **errors(404, 422)}, auth=None,
+    summary="One course (public)",
+)
+def course_detail(request: HttpRequest, code: PathEx[str, P(max_length=30)]) -> Course:
+    course = courses_public().prefetch_related("prerequisites").filter(code=code).first()
+    if course is None:
+        raise Http404(_("과목을 찾을 수 없습니다. / Course not found."))
+    return course
+
+
+@router.get("/offerings", response=list[OfferingOut], auth=None, summary="List offerings (public)")
+@paginate(LimitOffsetPagination, max_limit=PAGE_MAX)
+def offering_list(request: HttpRequest, filters: Query[OfferingFilters]) -> QuerySet[Offering]:
+    """Offerings of the catalog, by start date: current and upcoming unless `include_past`."""
+    return catalog_offerings(filters.to_catalog()).prefetch_related("instructors")
+
+
+@router.get(
+    "/offerings/{offering_id}", response={200: OfferingDetailOut, **errors(404, 422)}, auth=None,
+    summary="One offering with its sessions (public)",
+)
+def offering_detail(request: HttpRequest, offering_id: PathId) -> Offering:
+    return offering_public(offering_id)

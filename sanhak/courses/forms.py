@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sanhak.accounts.models import Institution
+from sanhak.competencies.models import Competency, Track
+from sanhak.courses.models import Mode
+from sanhak.courses.selectors import CatalogFilters
+
+SCHEDULE_CHOICES = [
+    ("", _("전체 시간대")),
+    ("evening", _("평일 저녁")),
+    ("weekend", _("주말")),
+    ("evening_or_weekend", _("평일 저녁 또는 주말")),
+]
+
+
+class CatalogForm(forms.Form):
+    q = forms.CharField(label=_("검색어"), required=False, max_length=100)
+    track = forms.ChoiceField(label=_("트랙"), required=False)
+    institution = forms.ChoiceField(label=_("기관"), required=False)
+    competency = forms.ChoiceField(label=_("역량"), required=False)
+    mode = forms.ChoiceField(label=_("방식"), required=False, choices=[("", _("전체 방식")), *Mode.choices])
+    schedule = forms.ChoiceField(label=_("시간대"), required=False, choices=SCHEDULE_CHOICES)
+    open_seats = forms.BooleanField(label=_("잔여석 있음"), required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["track"].choices = [("", _("전체 트랙")), *Track.objects.values_list("code", "name_ko")]  # type: ignore[attr-defined]
+        self.fields["institution"].choices = [  # type: ignore[attr-defined]
+            ("", _("전체 기관")),
+            *Institution.objects.exclude(kind=Institution.Kind.PROGRAM_OFFICE).values_list("code", "name_ko"),
+        ]
+        self.fields["competency"].choices = [  # type: ignore[attr-defined]
+            ("", _("전체 역량")),
+            *((c, f"{c} {n}") for c, n in Competency.objects.values_list("code", "name_ko")),
+        ]
+
+    def filters(self) -> CatalogFilters:
+        if not self.is_valid():
+            return CatalogFilters(q=str(self.data.get("q", ""))[:100])
+        d = self.cleaned_data
+        return CatalogFilters(
+            q=d["q"], track=d["track"], institution=d["institution"], competency=d["competency"],
+            mode=d["mode"], schedule=d["schedule"], open_seats=d["open_seats"],
+        )
+
+
+class NominateForm(forms.Form):
+    trainees = forms.ModelMultipleChoiceField(
+        label=_("추천할 직원"), queryset=None, widget=forms.CheckboxSelectMultiple,  # type: ignore[arg-type]
+        error_messages={"required": _("추천할 직원을 선택하세요. / Choose at least one worker.")},
+    )
+
+    def __init__(self, *args: object, workers: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["trainees"]
+        field.queryset = workers  # type: ignore[attr-defined]
+        field.label_from_instance = lambda u: f"{u.name} ({u.trainee_profile.job_title or '-'})"  # type: ignore[attr-defined]

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sanhak.common import access
+from sanhak.common.errors import DomainError
+from sanhak.common.permissions import login_required_view
+from sanhak.courses.forms import CatalogForm, NominateForm
+from sanhak.courses.models import Course, Offering
+from sanhak.courses.selectors import catalog_offerings
+from sanhak.enrollment import services as enrollment_services
+from sanhak.enrollment.models import Enrollment, Status
+
+
+def catalog(request: HttpRequest) -> HttpResponse:
+    form = CatalogForm(request.GET or None)
+    qs = catalog_offerings(form.filters())
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    ctx = {"form": form, "page": page, "query": query.urlencode()}
+    template = "courses/_catalog_results.html" if request.htmx else "courses/catalog.html"  # type: ignore[attr-defined]
+    return render(request, template, ctx)
+
+
+def course_detail(request: HttpRequest, code: str) -> HttpResponse:
+    course = get_object_or_404(
+        Course.objects.select_related("institution", "track", "program").prefetch_related(
+            "course_competencies__competency", "prerequisites"
+        ),
+        code=code,
+    )
+    offerings = course.offerings.order_by("-start_date")[:20]
+    return render(request, "courses/course_detail.html", {"course": course, "offerings": offerings})
+
+
+def offering_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    offering = get_object_or_404(
+        Offering.objects.select_related("course__institution", "course__track").prefetch_related(
+            "sessions", "instructors", "course__course_competencies__competency", "course__prerequisites"
+        ),
+        pk=pk,
+    )
+    ctx: dict[str, object] = {"offering": offering}
+    user = request.user
+    if user.is_authenticated:
+        ctx["my_enrollment"] = Enrollment.objects.filter(offering=offering, trainee=user).active().first()
+        if user.is_company_manager:  # type: ignore[union-attr]
+            company = user.managed_company  # type: ignore[union-attr]
+            workers = access.workers_visible(user, company) if company else None
+            if workers is not None:
+                enrolled = set(
+                    Enrollment.objects.filter(offering=offering, trainee__in=workers)
+                    .active()
+                    .values_list("trainee_id", flat=True)
+                )
+                ctx["nominate_form"] = NominateForm(workers=workers.exclude(pk__in=enrolled))
+                ctx["already_nominated"] = Enrollment.objects.filter(
+                    offering=offering, trainee_id__in=enrolled
+                ).select_related("trainee")
+        ctx["can_manage"] = (user.is_program_admin or user.is_coordinator) and access.offerings_manageable(  # type: ignore[union-attr]
+            user
+        ).filter(pk=offering.pk).exists()
+    return render(request, "courses/offering_detail.html", ctx)
+
+
+@require_POST
+@login_required_view
+def offering_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    offering = get_object_or_404(Offering.objects.select_related("course"), pk=pk)
+    try:
+        enrollment = enrollment_services.enrollment_apply(offering=offering, trainee=request.user)  # type: ignore[arg-type]
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if enrollment.status == Status.WAITLISTED:
+            messages.warning(request, _("정원이 차서 대기자로 등록되었습니다. / The offering is full: you are on the waitlist."))
+        else:
+            messages.success(request, _("신청했습니다. 승인을 기다려 주세요. / Applied; awaiting approval."))
+    return redirect("courses:offering", pk=offering.pk)
+
+
+@require_POST
+@login_required_view
+def offering_nominate(request: HttpRequest, pk: int) -> HttpResponse:
+    manager = access.require_company_manager(request.user)
+    offering = get_object_or_404(Offering.objects.select_related("course"), pk=pk)
+    company = manager.managed_company
+    workers = access.workers_visible(manager, company)  # type: ignore[arg-type]
+    form = NominateForm(request.POST, workers=workers)
+    if not form.is_valid():
+        for error in form.errors.get("trainees", []):
+            messages.error(request, error)
+        return redirect("courses:offering", pk=offering.pk)
+    try:
+        created = enrollment_services.enrollment_nominate(
+            offering=offering, trainees=list(form.cleaned_data["trainees"]), by=manager
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("%(n)d명을 추천했습니다. / Nominated %(n)d worker(s).") % {"n": len(created)}
+        )
+    return redirect("courses:offering", pk=offering.pk)

@@ -1,0 +1,13 @@
+from django.contrib import admin
+
+from sanhak.enrollment.models import Enrollment
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(admin.ModelAdmin):
+    """Read-mostly: decisions go through the pages so seats and waitlists stay consistent."""
+
+    list_display = ["trainee", "offering", "status", "source", "created_at"]
+    list_filter = ["status", "source"]
+    raw_id_fields = ["trainee", "offering", "nominated_by", "decided_by"]
+    readonly_fields = ["status", "waitlisted_at", "decided_at", "decided_by"]

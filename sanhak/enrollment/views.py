@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sanhak.accounts.models import Role
+from sanhak.common import access
+from sanhak.common.audit import personal_data_viewed
+from sanhak.common.errors import DomainError
+from sanhak.common.export import csv_response, xlsx_response
+from sanhak.common.permissions import login_required_view, role_required
+from sanhak.enrollment import selectors, services
+from sanhak.enrollment.forms import RejectForm
+from sanhak.enrollment.models import Enrollment, Status
+
+
+def _back(request: HttpRequest, default: str, **kwargs: object) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(default, **kwargs)
+
+
+@login_required_view
+def my_courses(request: HttpRequest) -> HttpResponse:
+    enrollments = (
+        Enrollment.objects.filter(trainee=request.user)
+        .select_related("offering__course__institution")
+        .order_by("-offering__start_date", "-id")
+    )
+    return render(request, "enrollment/my_courses.html", {"enrollments": enrollments})
+
+
+@role_required(Role.COMPANY_MANAGER)
+def company_enrollments(request: HttpRequest) -> HttpResponse:
+    company = request.user.managed_company  # type: ignore[union-attr]
+    workers = access.workers_visible(request.user, company)  # type: ignore[arg-type]
+    status = request.GET.get("status", "")
+    qs = (
+        Enrollment.objects.filter(trainee__in=workers)
+        .select_related("trainee__trainee_profile", "offering__course__institution")
+        .order_by("-created_at", "-id")
+    )
+    if status in Status.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    personal_data_viewed(request=request, purpose="company_enrollments", subject_ids=[e.trainee_id for e in page])
+    return render(
+        request, "enrollment/company.html",
+        {"company": company, "page": page, "status": status, "statuses": Status.choices},
+    )
+
+
+@role_required(Role.COORDINATOR, Role.PROGRAM_ADMIN)
+def queue(request: HttpRequest) -> HttpResponse:
+    offerings = access.offerings_manageable(request.user)
+    qs = (
+        Enrollment.objects.filter(offering__in=offerings, status=Status.PENDING)
+        .select_related("trainee__trainee_profile__employer", "offering__course")
+        .order_by("created_at", "id")
+    )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    personal_data_viewed(request=request, purpose="approval_queue", subject_ids=[e.trainee_id for e in page])
+    return render(request, "enrollment/queue.html", {"page": page, "reject_form": RejectForm()})
+
+
+@login_required_view
+def roster(request: HttpRequest, pk: int) -> HttpResponse:
+    offering = access.offering_roster_visible(request.user, pk)
+    enrollments = list(selectors.roster(offering))
+    can_manage = access.offerings_manageable(request.user).filter(pk=offering.pk).exists() if (
+        request.user.is_program_admin or request.user.is_coordinator  # type: ignore[union-attr]
+    ) else False
+    personal_data_viewed(request=request, purpose="roster", subject_ids=[e.trainee_id for e in enrollments])
+    groups = {s: [e for e in enrollments if e.status == s] for s in Status.values}
+    return render(
+        request,
+        "enrollment/roster.html",
+        {"offering": offering, "groups": groups, "can_manage": can_manage, "reject_form": RejectForm(),
+         "Status": Status},
+    )
+
+
+@login_required_view
+def roster_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    offering = access.offering_roster_visible(request.user, pk)
+    rows = selectors.roster_rows(offering)
+    personal_data_viewed(
+        request=request, purpose=f"roster_export_{fmt}",
+        subject_ids=selectors.roster(offering).values_list("trainee_id", flat=True),
+    )
+    filename = f"roster-{offering.course.code}-{offering.term}"
+    if fmt == "xlsx":
+        return xlsx_response(rows, filename, sheet=offering.course.code)
+    return csv_response(rows, filename)
+
+
+@require_POST
+@login_required_view
+def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    enrollment = access.enrollment_manageable(request.user, pk)
+    try:
+        result = services.enrollment_approve(enrollment=enrollment, by=request.user)  # type: ignore[arg-type]
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if result.status == Status.APPROVED:
+            messages.success(request, _("%(name)s 님을 승인했습니다. / Approved.") % {"name": result.trainee.name})
+        else:
+            messages.warning(
+                request, _("정원이 차서 %(name)s 님을 대기자로 올렸습니다. / Full: waitlisted.") % {"name": result.trainee.name}
+            )
+    return _back(request, "enrollment:roster", pk=enrollment.offering_id)
+
+
+@require_POST
+@login_required_view
+def reject(request: HttpRequest, pk: int) -> HttpResponse:
+    enrollment = access.enrollment_manageable(request.user, pk)
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("반려 사유를 입력하세요. / A reason is required to reject."))
+        return _back(request, "enrollment:roster", pk=enrollment.offering_id)
+    try:
+        services.enrollment_reject(enrollment=enrollment, by=request.user, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(name)s 님의 신청을 반려했습니다. / Rejected.") % {"name": enrollment.trainee.name})
+    return _back(request, "enrollment:roster", pk=enrollment.offering_id)
+
+
+@require_POST
+@login_required_view
+def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    enrollment = access.enrollment_own(request.user, pk)
+    try:
+        services.enrollment_cancel(enrollment=enrollment, by=request.user)  # type: ignore[arg-type]
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("신청을 취소했습니다. / Cancelled."))
+    return _back(request, "enrollment:my_courses")

@@ -16,3 +16,7 @@ STORAGES = {
 if DATABASE_URL.startswith("sqlite"):
     DATABASES = {"default": database_config(DATABASE_URL)}
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SANHAK_TEST_SQLITE", "")}
+# Static files come straight from the app folders (no collectstatic needed to run the tests).
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from sanhak.accounts.models import ApiToken, User, hash_token
 from sanhak.common.errors import DomainError
 
-TOKEN_PREFIX = "shk_"
+TOKEN_PREFIX = "shk_"  # noqa: S105 - a public marker that tells our tokens apart, not a secret
 PREFIX_LENGTH = 8
 NAME_MAX_LENGTH = 60
 # Raw tokens are 47 characters; anything much longer is not one of ours and is refused unhashed.

@@ -1,3 +1,139 @@
-from ninja import NinjaAPI
+"""The REST API at /api/: OpenAPI schema at /api/openapi.json, interactive docs at /api/docs.
 
-api = NinjaAPI(title="sanhak API", version="1.0")
+Each app contributes a router (sanhak/<app>/api.py). Authentication: a personal access token
+(`Authorization: Bearer shk_…`) or the pages' session (with CSRF for unsafe methods). Errors are
+always JSON `{"code", "message"}` with a Korean / English message (plus `detail` for invalid input).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Router
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
+
+from sanhak.api.auth import AUTH
+from sanhak.common.errors import DomainError
+from sanhak.companies.api import router as companies_router
+from sanhak.courses.api import router as courses_router
+from sanhak.enrollment.api import router as enrollment_router
+
+if TYPE_CHECKING:
+    from ninja.operation import Operation
+
+logger = logging.getLogger("django.request")
+
+MSG_UNAUTHENTICATED = "로그인하거나 유효한 API 토큰을 보내세요. / Log in or send a valid API token."
+MSG_FORBIDDEN = "이 작업을 할 권한이 없습니다. / You do not have permission to do this."
+MSG_NOT_FOUND = "찾을 수 없습니다. / Not found."
+MSG_INVALID = "요청 내용이 올바르지 않습니다. / The request is invalid."
+MSG_INVALID_JSON = "요청 본문이 올바른 JSON이 아닙니다. / The request body is not valid JSON."
+MSG_CSRF = "CSRF 토큰이 없거나 올바르지 않습니다. / CSRF token missing or incorrect."
+MSG_ERROR = "요청을 처리할 수 없습니다. / The request could not be processed."
+MSG_SERVER = "서버 오류가 발생했습니다. / A server error occurred."
+
+
+class InvalidJSONError(ValueError):
+    pass
+
+
+class JsonParser(Parser):
+    """ninja turns any parser error into a 400; this marks malformed JSON so that it becomes a 422."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        try:
+            return json.loads(request.body)
+        except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
+            raise InvalidJSONError(str(exc)) from exc
+
+
+class SanhakAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        return str(operation.view_func.__name__)
+
+
+api = SanhakAPI(
+    title="sanhak API",
+    version="1.0",
+    description=(
+        "산학 플랫폼 REST API. 개인 액세스 토큰(`Authorization: Bearer shk_…`, 프로필 화면에서 발급) 또는 "
+        "로그인 세션으로 인증합니다. / The sanhak REST API. Authenticate with a personal access token "
+        "(`Authorization: Bearer shk_…`, created on your profile page) or the web session. Errors are JSON "
+        '`{"code": …, "message": …}`.'
+    ),
+    urls_namespace="api",
+    auth=AUTH,
+    parser=JsonParser(),
+)
+api.add_router("", courses_router)
+api.add_router("", companies_router)
+api.add_router("", enrollment_router)
+
+# Last: any other path under /api/ is a JSON 404 rather than the site's HTML error page.
+unknown_router = Router()
+
+
+@unknown_router.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", auth=None, include_in_schema=False
+)
+def unknown_path(request: HttpRequest, rest: str) -> None:
+    raise Http404(_(MSG_NOT_FOUND))
+
+
+api.add_router("", unknown_router)
+
+
+def error_response(request: HttpRequest, status: int, code: str, message: Any, **extra: Any) -> HttpResponse:
+    return api.create_response(request, {"code": code, "message": str(message), **extra}, status=status)
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return error_response(request, exc.status, exc.code, exc.message)
+
+
+@api.exception_handler(PermissionDenied)
+def _permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return error_response(request, 403, "forbidden", str(exc) or _(MSG_FORBIDDEN))
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, 404, "not_found", str(exc) or _(MSG_NOT_FOUND))
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return error_response(request, 422, "invalid", _(MSG_INVALID), detail=exc.errors)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = error_response(request, 401, "unauthenticated", _(MSG_UNAUTHENTICATED))
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, InvalidJSONError):
+        detail = [{"loc": ["body"], "msg": str(exc.__cause__), "type": "json_invalid"}]
+        return error_response(request, 422, "invalid", _(MSG_INVALID_JSON), detail=detail)
+    if exc.status_code == 403 and "CSRF" in exc.message:
+        return error_response(request, 403, "csrf_failed", _(MSG_CSRF))
+    return error_response(request, exc.status_code, "error", _(MSG_ERROR))
+
+
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A bug, not bad input: logged like Django logs a 500, and still answered in JSON."""
+    logger.error(
+        "Internal Server Error: %s", request.path, exc_info=exc, extra={"status_code": 500, "request": request}
+    )
+    return error_response(request, 500, "server_error", _(MSG_SERVER))

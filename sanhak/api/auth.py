@@ -16,7 +16,7 @@ from sanhak.accounts.models import User
 from sanhak.accounts.tokens import api_token_authenticate
 
 
-class InvalidToken(AuthenticationError):
+class InvalidTokenError(AuthenticationError):
     """A bearer token was sent but is unknown, revoked, or its user is inactive."""
 
 
@@ -28,7 +28,7 @@ class BearerToken(HttpBearer):
         if user is None:
             # Raising (rather than returning None) stops the session from being tried: a bad token
             # is a 401 even for a browser that is logged in.
-            raise InvalidToken()
+            raise InvalidTokenError()
         request.user = user
         return user
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from ninja import Field, P, PathEx, Schema
+from ninja.pagination import LimitOffsetPagination
 
 # Largest value of a BigAutoField; larger ids are a 422, never a database overflow.
 MAX_ID = 2**63 - 1
@@ -21,3 +22,11 @@ class ErrorOut(Schema):
 def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
     """Error responses for an operation's `response=` mapping (for the schema; handlers produce them)."""
     return dict.fromkeys(statuses, ErrorOut)
+
+
+class Pagination(LimitOffsetPagination):
+    """`?limit=` (1–100, default 20) and `?offset=`; the answer is `{"items": [...], "count": n}`."""
+
+    class Input(Schema):
+        limit: int = Field(20, ge=1, le=100)
+        offset: int = Field(0, ge=0, le=1_000_000_000)

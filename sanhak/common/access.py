@@ -118,7 +118,11 @@ def enrollments_visible(user: Any) -> QuerySet[Enrollment]:
 
 
 def enrollment_own(user: Any, pk: Any) -> Enrollment:
-    """An enrollment the user may cancel: their own, or (staff) one they manage."""
+    """An enrollment the user may cancel: their own, or (staff) one they manage.
+
+    Someone else's enrollment the user cannot even see is a 404, as if it did not exist (a 403 would
+    confirm the id to another trainee); one they can see but not manage (their worker's, their
+    class's) is a 403."""
     user = _authenticated(user)
     try:
         enrollment = Enrollment.objects.select_related("offering__course").get(pk=int(pk))
@@ -126,6 +130,8 @@ def enrollment_own(user: Any, pk: Any) -> Enrollment:
         raise Http404(_("신청을 찾을 수 없습니다. / Enrollment not found.")) from exc
     if enrollment.trainee_id == user.pk:
         return enrollment
+    if not enrollments_visible(user).filter(pk=enrollment.pk).exists():
+        raise Http404(_("신청을 찾을 수 없습니다. / Enrollment not found."))
     return enrollment_manageable(user, pk)
 
 

@@ -8,6 +8,7 @@ rows are collected by the importers as `RowError`s and returned in an `ImportRes
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -102,8 +103,8 @@ class ImportResult:
         return sorted({e.line for e in self.errors})
 
     def add_preview(self, line: int, action: str, cells: Iterable[Any], *, limit: int = PREVIEW_LIMIT) -> None:
-        if action in {"create", "update", "unchanged"}:
-            setattr(self, action, getattr(self, action) + 1)
+        counter = {"create": "created", "update": "updated", "unchanged": "unchanged"}[action]
+        setattr(self, counter, getattr(self, counter) + 1)
         if len(self.preview) < limit:
             self.preview.append(PreviewRow(line=line, action=action, cells=[cell_text(c) for c in cells]))
 
@@ -248,9 +249,9 @@ def _not_a_table() -> DomainError:
 
 
 def _csv_rows(text: str) -> Iterator[tuple[int, list[Any]]]:
-    first_line = next((ln for ln in text.splitlines() if ln.strip()), "")
-    delimiter = max(",\t;|", key=first_line.count) if first_line else ","
-    if first_line.count(delimiter) == 0:
+    sample = "\n".join([ln for ln in text[:65536].splitlines() if ln.strip()][:HEADER_SEARCH_ROWS])
+    delimiter = max(",\t;|", key=sample.count)  # comma unless another separator clearly dominates
+    if sample.count(delimiter) == 0:
         delimiter = ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     previous = 0
@@ -319,7 +320,7 @@ def _build_table(
         present = set(names)
         return [alias_map.get(n, n) if alias_map.get(n, n) not in present else n for n in names]
 
-    header_line, header_cells, index = 0, [], {}
+    index: dict[str, int] = {}
     candidates: list[tuple[int, list[Any]]] = []
     for line, values in raw_rows:
         if _is_blank(values):
@@ -371,7 +372,7 @@ def _build_table(
     for line, values in raw_rows if header_line == candidates[-1][0] else _chain(candidates, header_line, raw_rows):
         if _is_blank(values):
             continue
-        if len(rows) >= MAX_ROWS:
+        if line - header_line > MAX_ROWS:
             raise DomainError(
                 _("행이 너무 많습니다(최대 %(max)d행). 파일을 나누어 올려 주세요. / "
                   "Too many rows (at most %(max)d); split the file.") % {"max": MAX_ROWS},
@@ -441,9 +442,9 @@ def _not_a_number(value: Any) -> CellError:
 
 def parse_decimal(value: Any) -> Decimal | None:
     """"1,234.5" → Decimal("1234.5"); blank → None; anything else raises CellError."""
-    if value is None or isinstance(value, bool):
-        if value is None:
-            return None
+    if value is None:
+        return None
+    if isinstance(value, bool):
         raise _not_a_number(value)
     if isinstance(value, int | float):
         return Decimal(str(value))
@@ -466,7 +467,9 @@ def parse_int(value: Any) -> int | None:
     if number is None:
         return None
     if number != number.to_integral_value():
-        raise CellError(_("정수가 아닙니다: '%(value)s' / Not a whole number: '%(value)s'") % {"value": cell_text(value)})
+        raise CellError(
+            _("정수가 아닙니다: '%(value)s' / Not a whole number: '%(value)s'") % {"value": cell_text(value)}
+        )
     return int(number)
 
 
@@ -485,7 +488,7 @@ def parse_date(value: Any) -> dt.date | None:
         elif 0 < value < 2958466:
             from openpyxl.utils.datetime import from_excel
 
-            return from_excel(value).date()  # type: ignore[no-any-return]
+            return from_excel(value).date()
     text = cell_text(value)
     if not text:
         return None
@@ -590,10 +593,8 @@ def upload_load(*, session: SessionBase, kind: str, token: str) -> StagedUpload 
 def upload_discard(*, session: SessionBase, kind: str) -> None:
     entry = session.pop(_session_key(kind), None)
     if entry:
-        try:
+        with contextlib.suppress(OSError):
             default_storage.delete(entry["path"])
-        except OSError:
-            pass
 
 
 def _purge_stale() -> None:
@@ -670,6 +671,5 @@ def import_page(
                     token = upload_stage(
                         session=request.session, kind=kind, data=data, filename=filename, options=options
                     )
-    status = 400 if (form.errors or (result is not None and not result.ok)) else 200
     ctx = {"form": form, "result": result, "token": token, **(context or {})}
-    return render(request, template_name, ctx, status=status)
+    return render(request, template_name, ctx)

@@ -1,21 +1,21 @@
 """REST API: tenant companies and their workers, scoped to the caller (sanhak.common.access)."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: django-ninja reads the endpoint annotations at import time.
+
+from typing import cast
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from sanhak.accounts.models import User
 from sanhak.api.auth import caller
-from sanhak.api.schemas import PathId, errors
+from sanhak.api.schemas import Pagination, PathId, errors
 from sanhak.common import access
-from sanhak.companies.models import Company
+from sanhak.companies.models import Company, CompanyQuerySet
 
 router = Router(tags=["companies"])
-
-PAGE_MAX = 100
 
 
 class KsicOut(Schema):
@@ -70,10 +70,11 @@ def _with_details(qs: QuerySet[Company]) -> QuerySet[Company]:
 
 
 @router.get("/companies", response={200: list[CompanyOut], **errors(401)}, summary="List the companies you may see")
-@paginate(LimitOffsetPagination, max_limit=PAGE_MAX)
+@paginate(Pagination)
 def company_list(request: HttpRequest, filters: Query[CompanyFilters]) -> QuerySet[Company]:
     """Program admins see every company, a company manager their own; everyone else none."""
-    qs = access.companies_visible(caller(request)).search(filters.q)
+    visible = cast(CompanyQuerySet, access.companies_visible(caller(request)))
+    qs = visible.search(filters.q)
     return _with_details(qs).order_by("name", "id")
 
 
@@ -87,7 +88,7 @@ def company_detail(request: HttpRequest, company_id: PathId) -> Company:
     "/companies/{company_id}/workers", response={200: list[WorkerOut], **errors(401, 404, 422)},
     summary="The company's incumbent workers",
 )
-@paginate(LimitOffsetPagination, max_limit=PAGE_MAX)
+@paginate(Pagination)
 def company_workers(request: HttpRequest, company_id: PathId) -> QuerySet[User]:
     user = caller(request)
     company = access.company_for_user(user, company_id)

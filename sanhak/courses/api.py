@@ -1,6 +1,6 @@
 """REST API: the public course catalog (courses and their offerings). Anyone may read it."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: django-ninja reads the endpoint annotations at import time.
 
 import datetime as dt
 from typing import Any, Literal
@@ -9,16 +9,14 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, P, PathEx, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from sanhak.api.schemas import PathId, errors
+from sanhak.api.schemas import Pagination, PathId, errors
 from sanhak.courses.models import Course, CourseCompetency, Mode, Offering
 from sanhak.courses.search import query_terms
 from sanhak.courses.selectors import CatalogFilters, catalog_offerings
 
 router = Router(tags=["courses"])
-
-PAGE_MAX = 100
 
 
 # Schemas -----------------------------------------------------------------------------------------
@@ -77,6 +75,7 @@ class CourseRef(Schema):
 
 
 class CourseDetailOut(CourseOut):
+    is_active: bool
     prerequisites: list[CourseRef]
 
     @staticmethod
@@ -146,16 +145,13 @@ def _competencies_prefetch(lookup: str) -> Prefetch:
     return Prefetch(lookup, queryset=CourseCompetency.objects.select_related("competency").order_by("competency__code"))
 
 
-def courses_public() -> QuerySet[Course]:
-    return (
+def courses_search(filters: CourseFilters) -> QuerySet[Course]:
+    """The catalog's courses (active ones), searched and filtered like the catalog's offerings."""
+    qs = (
         Course.objects.filter(is_active=True)
         .select_related("institution", "track")
         .prefetch_related(_competencies_prefetch("course_competencies"))
     )
-
-
-def courses_search(filters: CourseFilters) -> QuerySet[Course]:
-    qs = courses_public()
     for term in query_terms(filters.q):
         qs = qs.filter(search_tokens__contains=term)
     if filters.track:
@@ -170,9 +166,9 @@ def courses_search(filters: CourseFilters) -> QuerySet[Course]:
 
 
 def offering_public(pk: int) -> Offering:
-    """An offering of an active course, by id (offerings are public, so any id may be asked for)."""
+    """An offering by id, like the offering page: offerings are public, so any id may be asked for."""
     offering = (
-        Offering.objects.filter(pk=pk, course__is_active=True)
+        Offering.objects.filter(pk=pk)
         .select_related("course__institution", "course__track")
         .prefetch_related(_competencies_prefetch("course__course_competencies"), "instructors", "sessions")
         .first()
@@ -184,8 +180,8 @@ def offering_public(pk: int) -> Offering:
 
 # Endpoints ---------------------------------------------------------------------------------------
 
-@router.get("/courses", response=list[CourseOut], auth=None, summary="List courses (public)")
-@paginate(LimitOffsetPagination, max_limit=PAGE_MAX)
+@router.get("/courses", response={200: list[CourseOut], **errors(422)}, auth=None, summary="List courses (public)")
+@paginate(Pagination)
 def course_list(request: HttpRequest, filters: Query[CourseFilters]) -> QuerySet[Course]:
     """Active courses of the catalog, by code, with the catalog's search and filters."""
     return courses_search(filters)
@@ -196,14 +192,20 @@ def course_list(request: HttpRequest, filters: Query[CourseFilters]) -> QuerySet
     summary="One course (public)",
 )
 def course_detail(request: HttpRequest, code: PathEx[str, P(max_length=30)]) -> Course:
-    course = courses_public().prefetch_related("prerequisites").filter(code=code).first()
+    """Like the course page, this also answers for a course no longer run (`is_active` false)."""
+    course = (
+        Course.objects.select_related("institution", "track")
+        .prefetch_related(_competencies_prefetch("course_competencies"), "prerequisites")
+        .filter(code=code)
+        .first()
+    )
     if course is None:
         raise Http404(_("과목을 찾을 수 없습니다. / Course not found."))
     return course
 
 
-@router.get("/offerings", response=list[OfferingOut], auth=None, summary="List offerings (public)")
-@paginate(LimitOffsetPagination, max_limit=PAGE_MAX)
+@router.get("/offerings", response={200: list[OfferingOut], **errors(422)}, auth=None, summary="List offerings (public)")
+@paginate(Pagination)
 def offering_list(request: HttpRequest, filters: Query[OfferingFilters]) -> QuerySet[Offering]:
     """Offerings of the catalog, by start date: current and upcoming unless `include_past`."""
     return catalog_offerings(filters.to_catalog()).prefetch_related("instructors")

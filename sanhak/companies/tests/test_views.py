@@ -1,0 +1,64 @@
+"""Company pages: a manager sees and edits only their own company; admins see all."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from sanhak.common.models import PersonalDataAccess
+
+pytestmark = pytest.mark.django_db
+
+
+def test_manager_sees_own_company_and_workers(client, personas):
+    client.force_login(personas.manager)
+    response = client.get(reverse("companies:mine"))
+    assert response["Location"] == reverse("companies:detail", args=[personas.company_a.pk])
+    body = client.get(response["Location"]).content.decode()
+    assert "(주)남동정밀" in body and "오재직" in body and "윤현장" in body
+    assert "서고잔" not in body
+    log = PersonalDataAccess.objects.get()
+    assert (log.viewer, log.purpose, log.subject_count) == (personas.manager, "company_workers", 2)
+
+
+def test_manager_cannot_see_other_company(client, personas):
+    client.force_login(personas.manager)
+    assert client.get(reverse("companies:detail", args=[personas.company_b.pk])).status_code == 404
+    before = personas.company_b.name
+    response = client.post(reverse("companies:edit", args=[personas.company_b.pk]), {"name": "탈취", "employees": 1})
+    assert response.status_code == 404
+    personas.company_b.refresh_from_db()
+    assert personas.company_b.name == before
+
+
+def test_manager_edits_own_company(client, personas):
+    client.force_login(personas.manager)
+    response = client.post(
+        reverse("companies:edit", args=[personas.company_a.pk]),
+        {"name": "(주)남동정밀", "employees": 52, "smart_factory_level": 3, "ksic": "29229, 25921", "address": "",
+         "products": "금형", "phone": ""},
+    )
+    assert response.status_code == 302
+    personas.company_a.refresh_from_db()
+    assert personas.company_a.employees == 52
+    assert sorted(personas.company_a.ksic_codes.values_list("code", flat=True)) == ["25921", "29229"]
+
+
+def test_edit_rejects_unknown_ksic(client, personas):
+    client.force_login(personas.manager)
+    body = client.post(
+        reverse("companies:edit", args=[personas.company_a.pk]), {"name": "X", "employees": 1, "ksic": "99999"}
+    ).content.decode()
+    assert "알 수 없는 KSIC 10차 세세분류 코드: 99999" in body
+    personas.company_a.refresh_from_db()
+    assert personas.company_a.name == "(주)남동정밀"
+
+
+def test_company_list_admin_only(client, personas):
+    client.force_login(personas.admin)
+    body = client.get(reverse("companies:list"), {"q": "고잔"}).content.decode()
+    assert "(주)고잔테크" in body and "(주)남동정밀" not in body
+    client.force_login(personas.manager)
+    assert client.get(reverse("companies:list")).status_code == 403
+    client.logout()
+    assert client.get(reverse("companies:list")).status_code == 302

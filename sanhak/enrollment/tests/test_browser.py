@@ -1,0 +1,62 @@
+"""The main enrollment flow in a real browser: nominate, approve, see it in "my courses"."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from sanhak.common.browser import browser_page, chromium_available
+from sanhak.common.personas import DEMO_PASSWORD
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not chromium_available() and os.environ.get("CI") != "true", reason="Debian chromium not installed"
+    ),
+]
+
+
+def login(page, base: str, email: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("이메일").fill(email)
+    page.get_by_label("비밀번호").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="로그인").click()
+    page.wait_for_url(f"{base}/")
+
+
+def logout(page) -> None:
+    page.get_by_role("button", name="로그아웃").click()
+
+
+def test_manager_nominates_coordinator_approves_worker_sees_it(live_server, personas, catalog):
+    base = live_server.url
+    offering = catalog.robot_offering
+    with browser_page() as page:
+        # The company manager finds the course by a Korean search and nominates two workers.
+        login(page, base, "manager@sanhak.test")
+        page.goto(f"{base}/courses/?q=로봇")
+        page.get_by_role("link", name="산업용 로봇 운용").click()
+        page.get_by_label("오재직").check()
+        page.get_by_label("윤현장").check()
+        page.get_by_role("button", name="선택한 직원 추천").click()
+        page.get_by_text("2명을 추천했습니다").wait_for()
+        logout(page)
+
+        # The coordinator approves both from the roster.
+        login(page, base, "coordinator@sanhak.test")
+        page.goto(f"{base}/enrollment/offerings/{offering.pk}/roster/")
+        page.get_by_role("button", name="승인 오재직").click()
+        page.get_by_text("오재직 님을 승인했습니다").wait_for()
+        page.get_by_role("button", name="승인 윤현장").click()
+        page.get_by_text("윤현장 님을 승인했습니다").wait_for()
+        assert page.get_by_text("승인 2 / 정원 3").is_visible()
+        logout(page)
+
+        # The worker sees the approved course in "my courses".
+        login(page, base, "worker@sanhak.test")
+        page.goto(f"{base}/enrollment/my/")
+        row = page.get_by_role("row", name="산업용 로봇 운용")
+        assert "승인" in row.inner_text()
+        page.screenshot(path=os.environ.get("SANHAK_SCREENSHOT", "/tmp/sanhak-my-courses.png"))

@@ -1,0 +1,225 @@
+"""Enrollment pages: each for its allowed user and for denied ones (which change nothing)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from sanhak.common.models import PersonalDataAccess
+from sanhak.enrollment.models import Enrollment, Status
+from sanhak.enrollment.services import enrollment_apply
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    return sorted(Enrollment.objects.values_list("id", "status", "reason"))
+
+
+def test_trainee_applies_from_offering_page(client, personas, catalog):
+    client.force_login(personas.student)
+    response = client.post(reverse("courses:apply", args=[catalog.robot_offering.pk]), follow=True)
+    assert response.status_code == 200
+    enrollment = Enrollment.objects.get()
+    assert (enrollment.trainee, enrollment.status) == (personas.student, Status.PENDING)
+    assert "신청했습니다" in response.content.decode()
+
+
+def test_non_trainee_cannot_apply(client, personas, catalog):
+    client.force_login(personas.manager)
+    response = client.post(reverse("courses:apply", args=[catalog.robot_offering.pk]), follow=True)
+    assert "교육생으로 등록되어 있지 않습니다" in response.content.decode()
+    assert Enrollment.objects.count() == 0
+
+
+def test_anonymous_apply_redirects_to_login(client, catalog):
+    response = client.post(reverse("courses:apply", args=[catalog.robot_offering.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+    assert Enrollment.objects.count() == 0
+
+
+def test_manager_nominates_two_workers(client, personas, catalog):
+    client.force_login(personas.manager)
+    page = client.get(reverse("courses:offering", args=[catalog.robot_offering.pk])).content.decode()
+    assert "오재직" in page and "윤현장" in page
+    assert "서고잔" not in page  # another company's worker is never listed
+    response = client.post(
+        reverse("courses:nominate", args=[catalog.robot_offering.pk]),
+        {"trainees": [personas.worker.pk, personas.worker2.pk]},
+        follow=True,
+    )
+    assert "2명을 추천했습니다" in response.content.decode()
+    assert sorted(Enrollment.objects.values_list("trainee__email", "source", "status")) == [
+        ("worker2@sanhak.test", "nomination", "pending"),
+        ("worker@sanhak.test", "nomination", "pending"),
+    ]
+
+
+def test_manager_cannot_nominate_another_companys_worker(client, personas, catalog):
+    client.force_login(personas.manager)
+    response = client.post(
+        reverse("courses:nominate", args=[catalog.robot_offering.pk]),
+        {"trainees": [personas.worker.pk, personas.worker_b.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert Enrollment.objects.count() == 0
+
+
+def test_trainee_cannot_nominate(client, personas, catalog):
+    client.force_login(personas.worker)
+    response = client.post(reverse("courses:nominate", args=[catalog.robot_offering.pk]), {"trainees": [personas.worker.pk]})
+    assert response.status_code == 403
+    assert Enrollment.objects.count() == 0
+
+
+def test_coordinator_approves_and_rejects(client, personas, catalog):
+    offering = catalog.robot_offering
+    e1 = enrollment_apply(offering=offering, trainee=personas.worker)
+    e2 = enrollment_apply(offering=offering, trainee=personas.student)
+    client.force_login(personas.coordinator)
+    response = client.post(reverse("enrollment:approve", args=[e1.pk]), follow=True)
+    assert "승인했습니다" in response.content.decode()
+    response = client.post(reverse("enrollment:reject", args=[e2.pk]), {"reason": "선수 경력 부족"}, follow=True)
+    assert response.status_code == 200
+    e1.refresh_from_db()
+    e2.refresh_from_db()
+    offering.refresh_from_db()
+    assert (e1.status, e2.status, e2.reason, offering.approved_count) == ("approved", "rejected", "선수 경력 부족", 1)
+
+
+def test_reject_without_reason_changes_nothing(client, personas, catalog):
+    e = enrollment_apply(offering=catalog.robot_offering, trainee=personas.worker)
+    client.force_login(personas.coordinator)
+    response = client.post(reverse("enrollment:reject", args=[e.pk]), {"reason": "  "}, follow=True)
+    assert "반려 사유를 입력하세요" in response.content.decode()
+    e.refresh_from_db()
+    assert e.status == Status.PENDING
+
+
+@pytest.mark.parametrize("who", ["manager", "worker", "instructor", "student"])
+def test_others_cannot_approve_or_reject(client, personas, catalog, who):
+    e = enrollment_apply(offering=catalog.robot_offering, trainee=personas.worker)
+    before = snapshot()
+    client.force_login(getattr(personas, who))
+    assert client.post(reverse("enrollment:approve", args=[e.pk])).status_code in (403, 404)
+    assert client.post(reverse("enrollment:reject", args=[e.pk]), {"reason": "x"}).status_code in (403, 404)
+    assert snapshot() == before
+
+
+def test_coordinator_of_another_institution_cannot_approve(client, personas, catalog):
+    e = enrollment_apply(offering=catalog.molding_offering, trainee=personas.worker)  # polytechnic offering
+    before = snapshot()
+    client.force_login(personas.coordinator)  # lead university
+    assert client.post(reverse("enrollment:approve", args=[e.pk])).status_code == 404
+    assert snapshot() == before
+
+
+def test_my_courses_and_cancel(client, personas, catalog):
+    e = enrollment_apply(offering=catalog.robot_offering, trainee=personas.worker)
+    client.force_login(personas.worker)
+    body = client.get(reverse("enrollment:my_courses")).content.decode()
+    assert "산업용 로봇 운용" in body and "승인 대기" in body
+    client.post(reverse("enrollment:cancel", args=[e.pk]))
+    e.refresh_from_db()
+    assert e.status == Status.CANCELLED
+
+
+def test_cannot_cancel_someone_elses_enrollment(client, personas, catalog):
+    e = enrollment_apply(offering=catalog.robot_offering, trainee=personas.worker)
+    client.force_login(personas.student)
+    assert client.post(reverse("enrollment:cancel", args=[e.pk])).status_code == 404
+    e.refresh_from_db()
+    assert e.status == Status.PENDING
+
+
+def test_roster_pages_and_exports(client, personas, catalog):
+    offering = catalog.robot_offering
+    enrollment_apply(offering=offering, trainee=personas.worker)
+    enrollment_apply(offering=offering, trainee=personas.student)
+    client.force_login(personas.coordinator)
+    body = client.get(reverse("enrollment:roster", args=[offering.pk])).content.decode()
+    assert "오재직" in body and "이학생" in body
+    rows = list(csv.reader(io.StringIO(client.get(reverse("enrollment:roster_csv", args=[offering.pk])).content.decode("utf-8-sig"))))
+    assert rows[0] == ["번호", "이름", "이메일", "구분", "소속", "상태", "경로", "신청일시", "사유"]
+    assert [r[1:7] for r in rows[1:]] == [
+        ["오재직", "worker@sanhak.test", "재직자", "(주)남동정밀", "승인 대기", "본인 신청"],
+        ["이학생", "student@sanhak.test", "대학원생", "인천대학교", "승인 대기", "본인 신청"],
+    ]
+    response = client.get(reverse("enrollment:roster_xlsx", args=[offering.pk]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [c.value for c in sheet[2]][1:3] == ["오재직", "worker@sanhak.test"]
+    # every view/export of the roster is logged (PIPA)
+    assert list(PersonalDataAccess.objects.order_by("id").values_list("purpose", "subject_count")) == [
+        ("roster", 2), ("roster_export_csv", 2), ("roster_export_xlsx", 2)
+    ]
+
+
+def test_instructor_sees_own_roster_only(client, personas, catalog):
+    client.force_login(personas.instructor)
+    assert client.get(reverse("enrollment:roster", args=[catalog.robot_offering.pk])).status_code == 200
+    assert client.get(reverse("enrollment:roster", args=[catalog.molding_offering.pk])).status_code == 403
+
+
+@pytest.mark.parametrize("who", ["manager", "worker", "student"])
+def test_roster_denied(client, personas, catalog, who):
+    client.force_login(getattr(personas, who))
+    assert client.get(reverse("enrollment:roster", args=[catalog.robot_offering.pk])).status_code == 403
+    assert client.get(reverse("enrollment:roster_csv", args=[catalog.robot_offering.pk])).status_code == 403
+    assert PersonalDataAccess.objects.count() == 0
+
+
+def test_queue_lists_only_own_institution(client, personas, catalog):
+    enrollment_apply(offering=catalog.robot_offering, trainee=personas.worker)
+    enrollment_apply(offering=catalog.molding_offering, trainee=personas.student)
+    client.force_login(personas.coordinator)
+    body = client.get(reverse("enrollment:queue")).content.decode()
+    assert "산업용 로봇 운용" in body
+    assert "사출성형" not in body
+    client.force_login(personas.worker)
+    assert client.get(reverse("enrollment:queue")).status_code == 403
+
+
+def test_company_enrollments_scoped(client, personas, catalog):
+    enrollment_apply(offering=catalog.robot_offering, trainee=personas.worker)
+    enrollment_apply(offering=catalog.robot_offering, trainee=personas.worker_b)
+    client.force_login(personas.manager)
+    body = client.get(reverse("enrollment:company")).content.decode()
+    assert "오재직" in body
+    assert "서고잔" not in body
+    client.force_login(personas.student)
+    assert client.get(reverse("enrollment:company")).status_code == 403
+
+
+def test_list_pages_query_counts_constant(client, personas, catalog):
+    from sanhak.accounts.services import user_signup_trainee
+
+    def counts() -> tuple[int, ...]:
+        out = []
+        for who, url in [
+            (personas.coordinator, reverse("enrollment:roster", args=[catalog.robot_offering.pk])),
+            (personas.coordinator, reverse("enrollment:queue")),
+            (personas.manager, reverse("enrollment:company")),
+            (personas.manager, reverse("home")),
+        ]:
+            client.force_login(who)
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            out.append(len(ctx))
+        return tuple(out)
+
+    enrollment_apply(offering=catalog.robot_offering, trainee=personas.worker)
+    before = counts()
+    for i in range(6):
+        u = user_signup_trainee(
+            email=f"w{i}@example.com", name=f"직원{i}", password="x", kind="incumbent", employer=personas.company_a
+        )
+        enrollment_apply(offering=catalog.robot_offering, trainee=u)
+    assert counts() == before

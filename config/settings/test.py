@@ -17,6 +17,6 @@ if DATABASE_URL.startswith("sqlite"):
     DATABASES = {"default": database_config(DATABASE_URL)}
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SANHAK_TEST_SQLITE", "")}
 # Static files come straight from the app folders (no collectstatic needed to run the tests).
-STATIC_ROOT = None
+STATIC_ROOT = None  # type: ignore[assignment]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -12,7 +12,9 @@ from sanhak.companies.models import Company, brn_is_valid, normalize_brn
 
 
 class EmailAuthenticationForm(AuthenticationForm):
-    username = forms.EmailField(label=_("이메일"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))
+    username = forms.EmailField(
+        label=_("이메일"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
 
 
 class _SignupBase(forms.Form):
@@ -20,7 +22,9 @@ class _SignupBase(forms.Form):
     email = forms.EmailField(label=_("이메일"))
     password = forms.CharField(label=_("비밀번호"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
     consent = forms.BooleanField(
-        label=_("개인정보 수집·이용에 동의합니다(필수): 이름, 이메일, 소속, 수강 이력. 주민등록번호는 수집하지 않습니다."),
+        label=_(
+            "개인정보 수집·이용에 동의합니다(필수): 이름, 이메일, 소속, 수강 이력. 주민등록번호는 수집하지 않습니다."
+        ),
         required=True,
         error_messages={"required": _("개인정보 수집·이용 동의가 필요합니다. / Consent is required.")},
     )
@@ -56,7 +60,9 @@ class TraineeSignupForm(_SignupBase):
             if company is None:
                 self.add_error(
                     "employer_brn",
-                    _("등록된 기업의 사업자등록번호를 입력하세요. / Enter the registration number of a registered company."),
+                    _(
+                        "등록된 기업의 사업자등록번호를 입력하세요. / Enter the registration number of a registered company."
+                    ),
                 )
             data["employer"] = company
         elif data.get("kind") and not data.get("institution"):
@@ -73,10 +79,14 @@ class ManagerSignupForm(_SignupBase):
     def clean_brn(self) -> str:
         brn = normalize_brn(self.cleaned_data["brn"])
         if not brn_is_valid(brn):
-            raise forms.ValidationError(_("사업자등록번호가 올바르지 않습니다. / Invalid business registration number."))
+            raise forms.ValidationError(
+                _("사업자등록번호가 올바르지 않습니다. / Invalid business registration number.")
+            )
         if Company.objects.filter(brn=brn).exists():
             raise forms.ValidationError(
-                _("이미 등록된 기업입니다. 기존 담당자나 사업단에 문의하세요. / This company is already registered; ask its manager or the program office.")
+                _(
+                    "이미 등록된 기업입니다. 기존 담당자나 사업단에 문의하세요. / This company is already registered; ask its manager or the program office."
+                )
             )
         return brn
 

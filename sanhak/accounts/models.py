@@ -140,9 +140,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @cached_property
     def managed_company_ids(self) -> frozenset[int]:
-        return frozenset(
-            r.company_id for r in self.role_assignments if r.role == Role.COMPANY_MANAGER and r.company_id
-        )
+        return frozenset(r.company_id for r in self.role_assignments if r.role == Role.COMPANY_MANAGER and r.company_id)
 
     @cached_property
     def managed_company(self) -> Company | None:
@@ -157,9 +155,7 @@ class RoleAssignment(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
     role = models.CharField(_("역할"), max_length=30, choices=Role.choices)
-    institution = models.ForeignKey(
-        Institution, on_delete=models.PROTECT, null=True, blank=True, related_name="staff"
-    )
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, null=True, blank=True, related_name="staff")
     company = models.ForeignKey(
         "companies.Company", on_delete=models.CASCADE, null=True, blank=True, related_name="managers"
     )
@@ -170,7 +166,8 @@ class RoleAssignment(models.Model):
         verbose_name_plural = _("역할")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "role", "institution", "company"], name="role_assignment_unique",
+                fields=["user", "role", "institution", "company"],
+                name="role_assignment_unique",
                 nulls_distinct=False,
             ),
             models.CheckConstraint(
@@ -197,11 +194,19 @@ class TraineeProfile(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="trainee_profile")
     kind = models.CharField(_("구분"), max_length=20, choices=Kind.choices)
     employer = models.ForeignKey(
-        "companies.Company", on_delete=models.PROTECT, null=True, blank=True, related_name="workers",
+        "companies.Company",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="workers",
         verbose_name=_("재직 기업"),
     )
     institution = models.ForeignKey(
-        Institution, on_delete=models.PROTECT, null=True, blank=True, related_name="students",
+        Institution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="students",
         verbose_name=_("소속 학교"),
     )
     job_title = models.CharField(_("직무"), max_length=60, blank=True)

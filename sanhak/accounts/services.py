@@ -32,9 +32,12 @@ def user_signup_trainee(
     user = User.objects.create_user(email=email, password=password, name=name)
     RoleAssignment.objects.create(user=user, role=Role.TRAINEE)
     TraineeProfile.objects.create(
-        user=user, kind=kind, employer=employer if kind == TraineeProfile.Kind.INCUMBENT else None,
+        user=user,
+        kind=kind,
+        employer=employer if kind == TraineeProfile.Kind.INCUMBENT else None,
         institution=institution if kind != TraineeProfile.Kind.INCUMBENT else None,
-        prefers_evening=prefers_evening, prefers_weekend=prefers_weekend,
+        prefers_evening=prefers_evening,
+        prefers_weekend=prefers_weekend,
     )
     _consent(user)
     return user
@@ -77,7 +80,9 @@ def user_export_record(*, user: User) -> str:
         "privacy_consents": [
             {"policy_version": c.policy_version, "consented_at": c.consented_at} for c in user.privacy_consents.all()
         ],
-        "trainee_profile": None if profile is None else {
+        "trainee_profile": None
+        if profile is None
+        else {
             "kind": profile.kind,
             "employer": str(profile.employer or ""),
             "institution": str(profile.institution or ""),

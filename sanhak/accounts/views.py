@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 
 from sanhak.accounts import services, tokens
 from sanhak.accounts.forms import EmailAuthenticationForm, ManagerSignupForm, ProfileForm, TokenForm, TraineeSignupForm
-from sanhak.accounts.models import ApiToken
+from sanhak.accounts.models import ApiToken, User
 from sanhak.common.models import PersonalDataAccess
-from sanhak.common.permissions import login_required_view
+from sanhak.common.permissions import AuthedRequest, login_required_view
 
 
 class LoginView(auth_views.LoginView):
@@ -38,8 +38,8 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup.html")
 
 
-def _signup_done(request: HttpRequest, user: object) -> HttpResponse:
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")  # type: ignore[arg-type]
+def _signup_done(request: HttpRequest, user: User) -> HttpResponse:
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     messages.success(request, _("가입을 환영합니다. / Welcome to sanhak."))
     return redirect("home")
 
@@ -49,8 +49,14 @@ def signup_trainee(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         user = services.user_signup_trainee(
-            email=d["email"], name=d["name"], password=d["password"], kind=d["kind"], employer=d.get("employer"),
-            institution=d.get("institution"), prefers_evening=d["prefers_evening"], prefers_weekend=d["prefers_weekend"],
+            email=d["email"],
+            name=d["name"],
+            password=d["password"],
+            kind=d["kind"],
+            employer=d.get("employer"),
+            institution=d.get("institution"),
+            prefers_evening=d["prefers_evening"],
+            prefers_weekend=d["prefers_weekend"],
         )
         return _signup_done(request, user)
     return render(request, "accounts/signup_form.html", {"form": form, "heading": _("교육생 가입")})
@@ -61,19 +67,24 @@ def signup_manager(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         user = services.user_signup_company_manager(
-            email=d["email"], name=d["name"], password=d["password"], brn=d["brn"],
-            company_name=d["company_name"], employees=d["employees"], address=d["address"],
+            email=d["email"],
+            name=d["name"],
+            password=d["password"],
+            brn=d["brn"],
+            company_name=d["company_name"],
+            employees=d["employees"],
+            address=d["address"],
         )
         return _signup_done(request, user)
     return render(request, "accounts/signup_form.html", {"form": form, "heading": _("기업 담당자 가입")})
 
 
 @login_required_view
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    form = ProfileForm(request.POST or None, instance=user)  # type: ignore[arg-type]
+    form = ProfileForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
-        services.user_update_profile(user=user, name=form.cleaned_data["name"], phone=form.cleaned_data["phone"])  # type: ignore[arg-type]
+        services.user_update_profile(user=user, name=form.cleaned_data["name"], phone=form.cleaned_data["phone"])
         messages.success(request, _("저장했습니다. / Saved."))
         return redirect("accounts:profile")
     return render(
@@ -82,21 +93,23 @@ def profile(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "token_form": TokenForm(),
-            "tokens": ApiToken.objects.filter(user=user),  # type: ignore[misc]
+            "tokens": ApiToken.objects.filter(user=user),
             "new_token": request.session.pop("new_token", None),
-            "consents": user.privacy_consents.all(),  # type: ignore[union-attr]
+            "consents": user.privacy_consents.all(),
         },
     )
 
 
 @require_POST
 @login_required_view
-def token_create(request: HttpRequest) -> HttpResponse:
+def token_create(request: AuthedRequest) -> HttpResponse:
     form = TokenForm(request.POST)
     if form.is_valid():
-        _token, raw = tokens.api_token_create(user=request.user, name=form.cleaned_data["name"])  # type: ignore[arg-type]
+        _token, raw = tokens.api_token_create(user=request.user, name=form.cleaned_data["name"])
         request.session["new_token"] = raw
-        messages.success(request, _("새 토큰을 만들었습니다. 지금 한 번만 보입니다. / New token created; it is shown only once."))
+        messages.success(
+            request, _("새 토큰을 만들었습니다. 지금 한 번만 보입니다. / New token created; it is shown only once.")
+        )
     else:
         messages.error(request, _("토큰 이름을 입력하세요. / Enter a token name."))
     return redirect("accounts:profile")
@@ -104,16 +117,16 @@ def token_create(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required_view
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
-    tokens.api_token_revoke(token=token, by=request.user)  # type: ignore[arg-type]
+    tokens.api_token_revoke(token=token, by=request.user)
     messages.success(request, _("토큰을 폐기했습니다. / Token revoked."))
     return redirect("accounts:profile")
 
 
 @login_required_view
-def export_my_record(request: HttpRequest) -> HttpResponse:
-    body = services.user_export_record(user=request.user)  # type: ignore[arg-type]
+def export_my_record(request: AuthedRequest) -> HttpResponse:
+    body = services.user_export_record(user=request.user)
     PersonalDataAccess.objects.create(
         viewer=request.user, purpose="self_export", subject_count=1, subject_ids=[request.user.pk], path=request.path
     )

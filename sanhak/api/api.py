@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
@@ -29,14 +30,14 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("django.request")
 
-MSG_UNAUTHENTICATED = "로그인하거나 유효한 API 토큰을 보내세요. / Log in or send a valid API token."
-MSG_FORBIDDEN = "이 작업을 할 권한이 없습니다. / You do not have permission to do this."
-MSG_NOT_FOUND = "찾을 수 없습니다. / Not found."
-MSG_INVALID = "요청 내용이 올바르지 않습니다. / The request is invalid."
-MSG_INVALID_JSON = "요청 본문이 올바른 JSON이 아닙니다. / The request body is not valid JSON."
-MSG_CSRF = "CSRF 토큰이 없거나 올바르지 않습니다. / CSRF token missing or incorrect."
-MSG_ERROR = "요청을 처리할 수 없습니다. / The request could not be processed."
-MSG_SERVER = "서버 오류가 발생했습니다. / A server error occurred."
+MSG_UNAUTHENTICATED = gettext_noop("로그인하거나 유효한 API 토큰을 보내세요. / Log in or send a valid API token.")
+MSG_FORBIDDEN = gettext_noop("이 작업을 할 권한이 없습니다. / You do not have permission to do this.")
+MSG_NOT_FOUND = gettext_noop("찾을 수 없습니다. / Not found.")
+MSG_INVALID = gettext_noop("요청 내용이 올바르지 않습니다. / The request is invalid.")
+MSG_INVALID_JSON = gettext_noop("요청 본문이 올바른 JSON이 아닙니다. / The request body is not valid JSON.")
+MSG_CSRF = gettext_noop("CSRF 토큰이 없거나 올바르지 않습니다. / CSRF token missing or incorrect.")
+MSG_ERROR = gettext_noop("요청을 처리할 수 없습니다. / The request could not be processed.")
+MSG_SERVER = gettext_noop("서버 오류가 발생했습니다. / A server error occurred.")
 
 
 class InvalidJSONError(ValueError):

@@ -14,7 +14,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from sanhak.accounts.models import Role, TraineeProfile, User
-from sanhak.companies.models import Company
+from sanhak.companies.models import Company, CompanyQuerySet
 from sanhak.courses.models import Offering
 from sanhak.enrollment.models import Enrollment
 
@@ -28,12 +28,12 @@ def _denied() -> PermissionDenied:
 def _authenticated(user: Any) -> User:
     if not getattr(user, "is_authenticated", False):
         raise _denied()
-    return user  # type: ignore[no-any-return]
+    return user
 
 
 # Companies ---------------------------------------------------------------------------------------
 
-def companies_visible(user: Any) -> QuerySet[Company]:
+def companies_visible(user: Any) -> CompanyQuerySet:
     """Program admins see every company; a company manager sees their own; nobody else any."""
     user = _authenticated(user)
     if user.is_program_admin:
@@ -133,6 +133,14 @@ def enrollment_own(user: Any, pk: Any) -> Enrollment:
     if not enrollments_visible(user).filter(pk=enrollment.pk).exists():
         raise Http404(_("신청을 찾을 수 없습니다. / Enrollment not found."))
     return enrollment_manageable(user, pk)
+
+
+def managed_company(user: Any) -> Company:
+    """The company a company manager manages (404 if they have none)."""
+    company = require_company_manager(user).managed_company
+    if company is None:
+        raise Http404(_("관리하는 기업이 없습니다. / You do not manage a company."))
+    return company
 
 
 def require_company_manager(user: Any) -> User:

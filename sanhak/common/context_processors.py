@@ -11,7 +11,7 @@ from sanhak.accounts.models import Role
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
-    roles = user.role_set if user.is_authenticated else frozenset()  # type: ignore[union-attr]
+    roles = user.role_set if user.is_authenticated else frozenset()
     unread = 0
     return {
         "nav_roles": roles,

@@ -231,14 +231,24 @@ KSIC_PRODUCTS: dict[str, list[str]] = {
 }
 DIVISION_WEIGHTS = {"25": 30, "29": 25, "26": 10, "28": 10, "22": 10, "30": 8, "24": 4, "27": 3}
 DIVISION_SUFFIXES = {
-    "22": ["화학", "플라스틱", "고무", "폴리텍", "케미칼", "산업"],
-    "24": ["금속", "메탈", "철강", "주공", "산업"],
-    "25": ["정밀", "금속", "정공", "기공", "공업", "메탈", "열처리", "도금"],
-    "26": ["전자", "테크", "일렉트로닉스", "이노텍", "반도체", "디스플레이"],
-    "27": ["계측", "광학", "인스트루먼트", "정밀", "계기"],
-    "28": ["전기", "전기산업", "에너지", "라이팅", "파워텍"],
-    "29": ["기계", "엔지니어링", "오토메이션", "로보틱스", "기공", "정밀", "금형", "테크"],
+    "22": ["화학", "플라스틱", "폴리텍", "케미칼", "산업"],
+    "24": ["금속", "메탈", "철강", "산업"],
+    "25": ["정밀", "금속", "정공", "기공", "공업", "메탈"],
+    "26": ["전자", "테크", "일렉트로닉스", "이노텍"],
+    "27": ["계측", "인스트루먼트", "정밀", "계기"],
+    "28": ["전기", "전기산업", "파워텍", "일렉트릭"],
+    "29": ["기계", "엔지니어링", "오토메이션", "기공", "정밀", "테크"],
     "30": ["오토텍", "모터스", "오토모티브", "부품", "산업"],
+}
+# Names that only fit one kind of business ("○○도금" plates, it does not machine).
+CODE_SUFFIXES = {
+    "22192": ["고무", "러버텍"], "22199": ["고무", "러버텍"], "24311": ["주공", "주물"], "24312": ["주공", "주강"],
+    "24321": ["다이캐스팅", "주공"], "24322": ["주공", "주물"], "25921": ["열처리", "열연"],
+    "25922": ["도금", "표면처리"], "25923": ["도장", "코팅"], "25941": ["볼트", "파스너"],
+    "25943": ["스프링"], "26129": ["반도체", "세미콘"], "26222": ["써키트", "피씨비"], "26223": ["플렉스"],
+    "27301": ["광학", "옵틱스"], "28114": ["에너지", "배터리"], "28202": ["에너지", "배터리"],
+    "28422": ["라이팅", "조명"], "29271": ["세미텍", "반도체장비"], "29272": ["디스플레이", "디스플레이텍"],
+    "29280": ["로보틱스", "로봇"], "29294": ["금형", "몰드"], "29222": ["3D텍"],
 }
 
 
@@ -369,9 +379,15 @@ PAST, RUNNING, FUTURE = "past", "running", "future"
 INCUMBENT, STUDENT = "incumbent", "student"
 # Status draws per phase (cumulative weights follow); seats are capped afterwards.
 PHASE_STATUSES: dict[str, tuple[list[str], list[float]]] = {
-    PAST: ([Status.COMPLETED, Status.APPROVED, Status.REJECTED, Status.CANCELLED], [0.80, 0.84, 0.93, 1.0]),
-    RUNNING: ([Status.APPROVED, Status.REJECTED, Status.CANCELLED], [0.82, 0.91, 1.0]),
-    FUTURE: ([Status.APPROVED, Status.PENDING, Status.REJECTED, Status.CANCELLED], [0.55, 0.85, 0.93, 1.0]),
+    PAST: ([Status.COMPLETED, Status.APPROVED, Status.REJECTED, Status.CANCELLED], [0.85, 0.88, 0.94, 1.0]),
+    RUNNING: ([Status.APPROVED, Status.REJECTED, Status.CANCELLED], [0.85, 0.92, 1.0]),
+    FUTURE: ([Status.APPROVED, Status.PENDING, Status.REJECTED, Status.CANCELLED], [0.60, 0.88, 0.94, 1.0]),
+}
+# ... and for an application that would have had a seat in a full offering.
+OVERFLOW_STATUSES: dict[str, tuple[list[str], list[float]]] = {
+    PAST: ([Status.REJECTED, Status.CANCELLED], [0.6, 1.0]),
+    RUNNING: ([Status.WAITLISTED, Status.REJECTED, Status.CANCELLED], [0.5, 0.8, 1.0]),
+    FUTURE: ([Status.WAITLISTED, Status.PENDING, Status.REJECTED], [0.55, 0.85, 1.0]),
 }
 SEATED = (Status.APPROVED, Status.COMPLETED)
 
@@ -487,10 +503,12 @@ class _Companies:
     manager_of: dict[int, int] = field(default_factory=dict)  # company id -> manager user id
 
 
-def _company_name(rng: random.Random, division: str, corporation: bool) -> str:
+def _company_name(rng: random.Random, code: str, corporation: bool) -> str:
     brand = rng.random() < 0.25
     stem = rng.choice(COMPANY_BRANDS) if brand else rng.choice(COMPANY_FIRST) + rng.choice(COMPANY_SECOND)
-    base = stem + rng.choice(DIVISION_SUFFIXES[division])
+    special = CODE_SUFFIXES.get(code)
+    suffixes = special if special and rng.random() < 0.6 else DIVISION_SUFFIXES[code[:2]]
+    base = stem + rng.choice(suffixes)
     if not corporation:
         return base
     r = rng.random()
@@ -560,7 +578,7 @@ def _companies_create(ctx: _Ctx) -> _Companies:
             batch.append(Company(
                 brn=brn,
                 factory_no=f"{spec.sigungu}{founded}{i + 1:06d}" if rng.random() < 0.9 else None,
-                name=_company_name(rng, division, corporation),
+                name=_company_name(rng, primary, corporation),
                 employees=employees,
                 address=address,
                 complex_id=complex_ids[spec.name],
@@ -729,7 +747,9 @@ def _courses_create(ctx: _Ctx, institutions: dict[str, Institution]) -> list[_Co
             levels.append((comp, rng.randint(*window)))
         stems = TITLE_STEMS.get(primary.code) or (primary.name_ko,)
         stem = rng.choice(stems)
-        suffix_ko, suffix_en = rng.choice(TRACK_SUFFIXES[track_code])
+        words = set(stem.split())
+        suffixes = [s for s in TRACK_SUFFIXES[track_code] if not words & set(s[0].split())]
+        suffix_ko, suffix_en = rng.choice(suffixes)
         title = f"{stem} {suffix_ko}"
         mode = rng.choices(mode_values, cum_weights=mode_cum)[0]
         hours = rng.choice(TRACK_HOURS[track_code])
@@ -854,7 +874,7 @@ def _offerings_plan(ctx: _Ctx, courses: list[_CourseInfo], instructors: dict[str
 
 def _enrollment_counts(rng: random.Random, plans: list[_OfferingPlan], total: int) -> list[int]:
     """Split `total` over the offerings, roughly by capacity; fewer in offerings still recruiting."""
-    phase_factor = {PAST: 1.2, RUNNING: 1.1, FUTURE: 0.7}
+    phase_factor = {PAST: 0.9, RUNNING: 1.0, FUTURE: 1.2}
     weights = [p.offering.capacity * phase_factor[p.phase] * rng.uniform(0.6, 1.4) for p in plans]
     scale = total / sum(weights)
     raw = [w * scale for w in weights]
@@ -891,7 +911,8 @@ def _enrollments_plan(ctx: _Ctx, plans: list[_OfferingPlan], trainees: _Trainees
             status = rng.choices(statuses, cum_weights=cum)[0]
             if status in SEATED:
                 if seated >= plan.offering.capacity:
-                    status = Status.REJECTED if plan.phase == PAST else Status.WAITLISTED
+                    overflow, overflow_cum = OVERFLOW_STATUSES[plan.phase]
+                    status = rng.choices(overflow, cum_weights=overflow_cum)[0]
                 else:
                     seated += 1
             entry = _Entry(uid, status)
@@ -907,13 +928,13 @@ def _enrollments_plan(ctx: _Ctx, plans: list[_OfferingPlan], trainees: _Trainees
 def _persona_enrollments(ctx: _Ctx, plans: list[_OfferingPlan], entries: list[list[_Entry]],
                          trainees: _Trainees) -> None:
     """Put the demo personas into existing enrollment slots, so every count stays as generated."""
-    p = ctx.personas
-    order = list(range(len(plans)))
-    ctx.rng.shuffle(order)
+    p, rng = ctx.personas, ctx.rng
     protected: set[tuple[int, int]] = set()
 
     def place(trainee: int, status: str, pred: Callable[[_OfferingPlan], bool],
               nominated_by: int | None = None) -> None:
+        order = list(range(len(plans)))
+        rng.shuffle(order)
         for i in order:
             plan = plans[i]
             if not pred(plan) or any(e.trainee == trainee for e in entries[i]):

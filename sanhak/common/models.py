@@ -37,9 +37,7 @@ class Notification(models.Model):
 class PersonalDataAccess(models.Model):
     """PIPA: who looked at or exported whose personal data, and when."""
 
-    viewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     purpose = models.CharField(_("목적"), max_length=100)
     subject_count = models.PositiveIntegerField(_("대상자 수"))
     subject_ids = models.JSONField(_("대상자"), default=list)

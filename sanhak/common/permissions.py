@@ -24,7 +24,7 @@ def require_role(user: Any, *roles: str) -> User:
     """Return the user if they are logged in and hold one of `roles`; raise PermissionDenied otherwise."""
     if not getattr(user, "is_authenticated", False) or not user.has_role(*roles):
         raise PermissionDenied(_("이 작업을 할 권한이 없습니다. / You do not have permission to do this."))
-    return user  # type: ignore[no-any-return]
+    return user
 
 
 def role_required(*roles: str) -> Callable[[F], F]:
@@ -51,3 +51,14 @@ def login_required_view(view: F) -> F:
         return view(request, *args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+if TYPE_CHECKING:
+
+    class AuthedRequest(HttpRequest):
+        """A request whose user is logged in (views behind login_required_view / role_required)."""
+
+        user: User
+
+else:
+    AuthedRequest = HttpRequest

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from sanhak.accounts.models import Institution, PrivacyConsent, Role, RoleAssignment, TraineeProfile, User
-from sanhak.companies.models import Company, IndustrialComplex
+from sanhak.companies.models import Company, IndustrialComplex, KsicCode
 
 DEMO_PASSWORD = "sanhak-demo-2026"  # noqa: S105 - demo data only; seed_demo refuses production
 
@@ -40,8 +40,12 @@ INSTITUTIONS = [
     ("inu", "인천대학교", "Incheon National University", Institution.Kind.LEAD_UNIVERSITY),
     ("inha", "인하대학교", "Inha University", Institution.Kind.PARTNER_UNIVERSITY),
     ("kopo-incheon", "한국폴리텍대학 인천캠퍼스", "Korea Polytechnics Incheon Campus", Institution.Kind.POLYTECHNIC),
-    ("office", "남동 스마트그린산단 인력양성사업단", "Namdong Smart Green Complex Workforce Program Office",
-     Institution.Kind.PROGRAM_OFFICE),
+    (
+        "office",
+        "남동 스마트그린산단 인력양성사업단",
+        "Namdong Smart Green Complex Workforce Program Office",
+        Institution.Kind.PROGRAM_OFFICE,
+    ),
 ]
 
 
@@ -69,22 +73,39 @@ def personas_create(*, domain: str = "sanhak.test", password: str = DEMO_PASSWOR
     complex_, _ = IndustrialComplex.objects.get_or_create(name="남동국가산업단지", defaults={"region": "인천 남동구"})
     company_a, _ = Company.objects.get_or_create(
         brn="1248100998",
-        defaults={"name": "(주)남동정밀", "employees": 48, "address": "인천광역시 남동구 남동서로 123",
-                  "complex": complex_, "smart_factory_level": 2, "products": "자동차 부품 금형, 사출 성형품"},
+        defaults={
+            "name": "(주)남동정밀",
+            "employees": 48,
+            "address": "인천광역시 남동구 남동서로 123",
+            "complex": complex_,
+            "smart_factory_level": 2,
+            "products": "자동차 부품 금형, 사출 성형품",
+        },
     )
     company_b, _ = Company.objects.get_or_create(
         brn="2208162517",
-        defaults={"name": "(주)고잔테크", "employees": 120, "address": "인천광역시 남동구 고잔로 45",
-                  "complex": complex_, "smart_factory_level": 3, "products": "산업용 센서 모듈"},
+        defaults={
+            "name": "(주)고잔테크",
+            "employees": 120,
+            "address": "인천광역시 남동구 고잔로 45",
+            "complex": complex_,
+            "smart_factory_level": 3,
+            "products": "산업용 센서 모듈",
+        },
     )
-    company_a.ksic_codes.add("29229")
-    company_b.ksic_codes.add("26299")
+    company_a.ksic_codes.add(KsicCode.objects.get(code="29229"))
+    company_b.ksic_codes.add(KsicCode.objects.get(code="26299"))
 
     def worker(email: str, name: str, employer: Company, title: str) -> User:
         u = _user(email, name, password, (Role.TRAINEE, None, None))
         TraineeProfile.objects.get_or_create(
-            user=u, defaults={"kind": TraineeProfile.Kind.INCUMBENT, "employer": employer, "job_title": title,
-                              "prefers_evening": True}
+            user=u,
+            defaults={
+                "kind": TraineeProfile.Kind.INCUMBENT,
+                "employer": employer,
+                "job_title": title,
+                "prefers_evening": True,
+            },
         )
         return u
 
@@ -97,8 +118,13 @@ def personas_create(*, domain: str = "sanhak.test", password: str = DEMO_PASSWOR
         admin.is_staff = admin.is_superuser = True
         admin.save(update_fields=["is_staff", "is_superuser"])
     return Personas(
-        lead=lead, partner=partner, polytechnic=poly, office=office, complex=complex_,
-        company_a=company_a, company_b=company_b,
+        lead=lead,
+        partner=partner,
+        polytechnic=poly,
+        office=office,
+        complex=complex_,
+        company_a=company_a,
+        company_b=company_b,
         admin=admin,
         coordinator=_user(f"coordinator@{domain}", "박운영", password, (Role.COORDINATOR, lead, None)),
         instructor=_user(f"instructor@{domain}", "최교수", password, (Role.INSTRUCTOR, lead, None)),

@@ -10,7 +10,9 @@ from sanhak.companies.models import Company, KsicCode
 
 class CompanyForm(forms.ModelForm):
     ksic = forms.CharField(
-        label=_("업종 코드(KSIC 10차)"), required=False, help_text=_("5자리 코드, 여러 개는 쉼표로 구분 (예: 29229, 25921)")
+        label=_("업종 코드(KSIC 10차)"),
+        required=False,
+        help_text=_("5자리 코드, 여러 개는 쉼표로 구분 (예: 29229, 25921)"),
     )
 
     class Meta:

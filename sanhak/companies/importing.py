@@ -29,6 +29,7 @@ from sanhak.common.tabular import (
     Row,
     RowError,
     Table,
+    bulk_update_fast,
     chunked,
     code_text,
     looks_scientific,
@@ -350,7 +351,7 @@ def _run(table: Table, *, dry_run: bool, complex_default: str) -> ImportResult:
     if changed_fields:
         for company in changed:
             company.updated_at = now
-        Company.objects.bulk_update(changed, [*sorted(changed_fields), "updated_at"], batch_size=500)
+        bulk_update_fast(Company, changed, [*sorted(changed_fields), "updated_at"])
     stale = [c.pk for _, c in ksic_changed]
     for chunk in chunked(stale):
         through.objects.filter(company_id__in=chunk).delete()

@@ -101,11 +101,18 @@ class Company(TimeStampedModel):
     employees = models.PositiveIntegerField(_("종업원 수"), default=0)
     address = models.CharField(_("공장 주소"), max_length=300, blank=True)
     complex = models.ForeignKey(
-        IndustrialComplex, on_delete=models.PROTECT, null=True, blank=True, related_name="companies",
+        IndustrialComplex,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="companies",
         verbose_name=_("산업단지"),
     )
     smart_factory_level = models.PositiveSmallIntegerField(
-        _("스마트공장 수준"), choices=SmartFactoryLevel.choices, null=True, blank=True,
+        _("스마트공장 수준"),
+        choices=SmartFactoryLevel.choices,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
     products = models.CharField(_("생산품"), max_length=300, blank=True)
@@ -119,7 +126,8 @@ class Company(TimeStampedModel):
         verbose_name_plural = _("기업")
         constraints = [
             models.CheckConstraint(
-                condition=Q(smart_factory_level__isnull=True) | Q(smart_factory_level__gte=1, smart_factory_level__lte=5),
+                condition=Q(smart_factory_level__isnull=True)
+                | Q(smart_factory_level__gte=1, smart_factory_level__lte=5),
                 name="company_smart_factory_level_1_5",
             ),
             models.CheckConstraint(

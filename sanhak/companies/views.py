@@ -2,20 +2,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from sanhak.accounts.models import Role
 from sanhak.common import access
 from sanhak.common.audit import personal_data_viewed
-from sanhak.common.permissions import login_required_view, role_required
+from sanhak.common.permissions import AuthedRequest, login_required_view, role_required
 from sanhak.companies.forms import CompanyForm
 from sanhak.companies.services import company_update
 
 
 @role_required(Role.PROGRAM_ADMIN)
-def company_list(request: HttpRequest) -> HttpResponse:
+def company_list(request: AuthedRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:100]
     qs = (
         access.companies_visible(request.user)
@@ -29,15 +29,13 @@ def company_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.COMPANY_MANAGER)
-def my_company(request: HttpRequest) -> HttpResponse:
-    company = request.user.managed_company  # type: ignore[union-attr]
-    if company is None:
-        raise Http404
+def my_company(request: AuthedRequest) -> HttpResponse:
+    company = access.managed_company(request.user)
     return redirect("companies:detail", pk=company.pk)
 
 
 @login_required_view
-def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def company_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     company = access.company_for_user(request.user, pk)
     workers = list(access.workers_visible(request.user, company).order_by("name"))
     personal_data_viewed(request=request, purpose="company_workers", subject_ids=[w.pk for w in workers])
@@ -49,7 +47,7 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required_view
-def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def company_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     company = access.company_for_user(request.user, pk)
     form = CompanyForm(request.POST or None, instance=company)
     if request.method == "POST" and form.is_valid():

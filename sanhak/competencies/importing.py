@@ -19,6 +19,7 @@ from sanhak.common.tabular import (
     Row,
     RowError,
     Table,
+    bulk_update_fast,
     chunked,
     code_text,
     parse_int,
@@ -147,7 +148,7 @@ def _run(table: Table, *, dry_run: bool) -> ImportResult:
         return result
     if not dry_run:
         NcsUnit.objects.bulk_create(creates, batch_size=500)
-        NcsUnit.objects.bulk_update(updates, _FIELDS, batch_size=500)
+        bulk_update_fast(NcsUnit, updates, _FIELDS)
     return result
 
 

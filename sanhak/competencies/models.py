@@ -35,7 +35,9 @@ class Track(models.Model):
         ordering = ["order"]
         verbose_name = _("트랙")
         verbose_name_plural = _("트랙")
-        constraints = [models.CheckConstraint(condition=Q(level_min__lte=models.F("level_max")), name="track_level_range")]
+        constraints = [
+            models.CheckConstraint(condition=Q(level_min__lte=models.F("level_max")), name="track_level_range")
+        ]
 
     def __str__(self) -> str:
         return self.name_ko

@@ -39,10 +39,14 @@ def load_reference(ncs_level_model: Any, track_model: Any, competency_model: Any
         competency_model.objects.update_or_create(
             code=row["code"],
             defaults={
-                "domain_ko": row["domain_ko"], "domain_en": row["domain_en"],
-                "name_ko": row["name_ko"], "name_en": row["name_en"],
-                "description_ko": row["description_ko"], "keywords": row["keywords_ko"],
-                "level_min": int(row["level_min"]), "level_max": int(row["level_max"]),
+                "domain_ko": row["domain_ko"],
+                "domain_en": row["domain_en"],
+                "name_ko": row["name_ko"],
+                "name_en": row["name_en"],
+                "description_ko": row["description_ko"],
+                "keywords": row["keywords_ko"],
+                "level_min": int(row["level_min"]),
+                "level_max": int(row["level_max"]),
                 "ncs_hint": row["ncs_hint"],
             },
         )

@@ -21,6 +21,7 @@ router = Router(tags=["courses"])
 
 # Schemas -----------------------------------------------------------------------------------------
 
+
 class InstitutionOut(Schema):
     code: str
     name_ko: str
@@ -133,13 +134,19 @@ class OfferingFilters(CourseFilters):
 
     def to_catalog(self) -> CatalogFilters:
         return CatalogFilters(
-            q=self.q, track=self.track, institution=self.institution, competency=self.competency,
-            mode=self.mode or "", schedule=self.schedule or "", open_seats=self.open_seats,
+            q=self.q,
+            track=self.track,
+            institution=self.institution,
+            competency=self.competency,
+            mode=self.mode or "",
+            schedule=self.schedule or "",
+            open_seats=self.open_seats,
             include_past=self.include_past,
         )
 
 
 # Reads -------------------------------------------------------------------------------------------
+
 
 def _competencies_prefetch(lookup: str) -> Prefetch:
     return Prefetch(lookup, queryset=CourseCompetency.objects.select_related("competency").order_by("competency__code"))
@@ -165,20 +172,23 @@ def courses_search(filters: CourseFilters) -> QuerySet[Course]:
     return qs.order_by("code")
 
 
-def offering_public(pk: int) -> Offering:
-    """An offering by id, like the offering page: offerings are public, so any id may be asked for."""
-    offering = (
-        Offering.objects.filter(pk=pk)
-        .select_related("course__institution", "course__track")
-        .prefetch_related(_competencies_prefetch("course__course_competencies"), "instructors", "sessions")
-        .first()
-    )
+def offering_public(pk: int, *, details: bool = True) -> Offering:
+    """An offering by id, like the offering page: offerings are public, so any id may be asked for.
+
+    `details` loads what the offering's JSON shows (course, competencies, instructors, sessions)."""
+    qs = Offering.objects.filter(pk=pk)
+    if details:
+        qs = qs.select_related("course__institution", "course__track").prefetch_related(
+            _competencies_prefetch("course__course_competencies"), "instructors", "sessions"
+        )
+    offering = qs.first()
     if offering is None:
         raise Http404(_("강좌를 찾을 수 없습니다. / Offering not found."))
     return offering
 
 
 # Endpoints ---------------------------------------------------------------------------------------
+
 
 @router.get("/courses", response={200: list[CourseOut], **errors(422)}, auth=None, summary="List courses (public)")
 @paginate(Pagination)
@@ -188,7 +198,9 @@ def course_list(request: HttpRequest, filters: Query[CourseFilters]) -> QuerySet
 
 
 @router.get(
-    "/courses/{code}", response={200: CourseDetailOut, **errors(404, 422)}, auth=None,
+    "/courses/{code}",
+    response={200: CourseDetailOut, **errors(404, 422)},
+    auth=None,
     summary="One course (public)",
 )
 def course_detail(request: HttpRequest, code: PathEx[str, P(max_length=30)]) -> Course:
@@ -204,7 +216,9 @@ def course_detail(request: HttpRequest, code: PathEx[str, P(max_length=30)]) -> 
     return course
 
 
-@router.get("/offerings", response={200: list[OfferingOut], **errors(422)}, auth=None, summary="List offerings (public)")
+@router.get(
+    "/offerings", response={200: list[OfferingOut], **errors(422)}, auth=None, summary="List offerings (public)"
+)
 @paginate(Pagination)
 def offering_list(request: HttpRequest, filters: Query[OfferingFilters]) -> QuerySet[Offering]:
     """Offerings of the catalog, by start date: current and upcoming unless `include_past`."""
@@ -212,7 +226,9 @@ def offering_list(request: HttpRequest, filters: Query[OfferingFilters]) -> Quer
 
 
 @router.get(
-    "/offerings/{offering_id}", response={200: OfferingDetailOut, **errors(404, 422)}, auth=None,
+    "/offerings/{offering_id}",
+    response={200: OfferingDetailOut, **errors(404, 422)},
+    auth=None,
     summary="One offering with its sessions (public)",
 )
 def offering_detail(request: HttpRequest, offering_id: PathId) -> Offering:

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from sanhak.accounts.models import Institution
+from sanhak.accounts.models import Institution, User
 from sanhak.competencies.models import Competency, Track
 from sanhak.courses.models import Mode
 from sanhak.courses.selectors import CatalogFilters
@@ -42,19 +45,31 @@ class CatalogForm(forms.Form):
             return CatalogFilters(q=str(self.data.get("q", ""))[:100])
         d = self.cleaned_data
         return CatalogFilters(
-            q=d["q"], track=d["track"], institution=d["institution"], competency=d["competency"],
-            mode=d["mode"], schedule=d["schedule"], open_seats=d["open_seats"],
+            q=d["q"],
+            track=d["track"],
+            institution=d["institution"],
+            competency=d["competency"],
+            mode=d["mode"],
+            schedule=d["schedule"],
+            open_seats=d["open_seats"],
         )
 
 
+class WorkerChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.trainee_profile.job_title or '-'})"
+
+
 class NominateForm(forms.Form):
-    trainees = forms.ModelMultipleChoiceField(
-        label=_("추천할 직원"), queryset=None, widget=forms.CheckboxSelectMultiple,  # type: ignore[arg-type]
+    trainees = WorkerChoiceField(
+        label=_("추천할 직원"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("추천할 직원을 선택하세요. / Choose at least one worker.")},
     )
 
-    def __init__(self, *args: object, workers: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, workers: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         field = self.fields["trainees"]
-        field.queryset = workers  # type: ignore[attr-defined]
-        field.label_from_instance = lambda u: f"{u.name} ({u.trainee_profile.job_title or '-'})"  # type: ignore[attr-defined]
+        assert isinstance(field, WorkerChoiceField)
+        field.queryset = workers

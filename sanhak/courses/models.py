@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +11,9 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from sanhak.common.models import TimeStampedModel
+
+if TYPE_CHECKING:
+    from sanhak.competencies.models import Competency
 
 EVENING_START = dt.time(18, 0)
 
@@ -52,7 +56,7 @@ class Course(TimeStampedModel):
     )
     mode = models.CharField(_("운영 방식"), max_length=10, choices=Mode.choices)
     hours = models.PositiveSmallIntegerField(_("교육 시간"))
-    competencies = models.ManyToManyField(
+    competencies: models.ManyToManyField[Competency, CourseCompetency] = models.ManyToManyField(
         "competencies.Competency", through="CourseCompetency", related_name="courses", verbose_name=_("역량")
     )
     prerequisites = models.ManyToManyField(
@@ -149,7 +153,9 @@ class Session(models.Model):
         ordering = ["date", "start_time"]
         verbose_name = _("수업")
         verbose_name_plural = _("수업")
-        constraints = [models.CheckConstraint(condition=Q(end_time__gt=F("start_time")), name="session_end_after_start")]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_time__gt=F("start_time")), name="session_end_after_start")
+        ]
 
     def __str__(self) -> str:
         return f"{self.date} {self.start_time:%H:%M}–{self.end_time:%H:%M}"

@@ -42,8 +42,14 @@ def course_create(
     prerequisites: Sequence[Course] = (),
 ) -> Course:
     course = Course(
-        code=code, title_ko=title_ko, title_en=title_en, description=description,
-        institution=institution, track=track, mode=mode, hours=hours,
+        code=code,
+        title_ko=title_ko,
+        title_en=title_en,
+        description=description,
+        institution=institution,
+        track=track,
+        mode=mode,
+        hours=hours,
     )
     course.full_clean()
     course.search_tokens = course_search_text(course, [c.name_ko for c, _ in competencies])

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from sanhak.common import access
 from sanhak.common.errors import DomainError
-from sanhak.common.permissions import login_required_view
+from sanhak.common.permissions import AuthedRequest, login_required_view
 from sanhak.courses.forms import CatalogForm, NominateForm
 from sanhak.courses.models import Course, Offering
 from sanhak.courses.selectors import catalog_offerings
@@ -24,7 +24,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     ctx = {"form": form, "page": page, "query": query.urlencode()}
-    template = "courses/_catalog_results.html" if request.htmx else "courses/catalog.html"  # type: ignore[attr-defined]
+    template = "courses/_catalog_results.html" if getattr(request, "htmx", False) else "courses/catalog.html"
     return render(request, template, ctx)
 
 
@@ -50,8 +50,8 @@ def offering_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     if user.is_authenticated:
         ctx["my_enrollment"] = Enrollment.objects.filter(offering=offering, trainee=user).active().first()
-        if user.is_company_manager:  # type: ignore[union-attr]
-            company = user.managed_company  # type: ignore[union-attr]
+        if user.is_company_manager:
+            company = user.managed_company
             workers = access.workers_visible(user, company) if company else None
             if workers is not None:
                 enrolled = set(
@@ -63,23 +63,25 @@ def offering_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 ctx["already_nominated"] = Enrollment.objects.filter(
                     offering=offering, trainee_id__in=enrolled
                 ).select_related("trainee")
-        ctx["can_manage"] = (user.is_program_admin or user.is_coordinator) and access.offerings_manageable(  # type: ignore[union-attr]
-            user
-        ).filter(pk=offering.pk).exists()
+        ctx["can_manage"] = (user.is_program_admin or user.is_coordinator) and access.offerings_manageable(user).filter(
+            pk=offering.pk
+        ).exists()
     return render(request, "courses/offering_detail.html", ctx)
 
 
 @require_POST
 @login_required_view
-def offering_apply(request: HttpRequest, pk: int) -> HttpResponse:
+def offering_apply(request: AuthedRequest, pk: int) -> HttpResponse:
     offering = get_object_or_404(Offering.objects.select_related("course"), pk=pk)
     try:
-        enrollment = enrollment_services.enrollment_apply(offering=offering, trainee=request.user)  # type: ignore[arg-type]
+        enrollment = enrollment_services.enrollment_apply(offering=offering, trainee=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
         if enrollment.status == Status.WAITLISTED:
-            messages.warning(request, _("정원이 차서 대기자로 등록되었습니다. / The offering is full: you are on the waitlist."))
+            messages.warning(
+                request, _("정원이 차서 대기자로 등록되었습니다. / The offering is full: you are on the waitlist.")
+            )
         else:
             messages.success(request, _("신청했습니다. 승인을 기다려 주세요. / Applied; awaiting approval."))
     return redirect("courses:offering", pk=offering.pk)
@@ -87,15 +89,15 @@ def offering_apply(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required_view
-def offering_nominate(request: HttpRequest, pk: int) -> HttpResponse:
+def offering_nominate(request: AuthedRequest, pk: int) -> HttpResponse:
     manager = access.require_company_manager(request.user)
     offering = get_object_or_404(Offering.objects.select_related("course"), pk=pk)
-    company = manager.managed_company
-    workers = access.workers_visible(manager, company)  # type: ignore[arg-type]
+    company = access.managed_company(manager)
+    workers = access.workers_visible(manager, company)
     form = NominateForm(request.POST, workers=workers)
     if not form.is_valid():
         for error in form.errors.get("trainees", []):
-            messages.error(request, error)
+            messages.error(request, str(error))
         return redirect("courses:offering", pk=offering.pk)
     try:
         created = enrollment_services.enrollment_nominate(
@@ -104,7 +106,5 @@ def offering_nominate(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(
-            request, _("%(n)d명을 추천했습니다. / Nominated %(n)d worker(s).") % {"n": len(created)}
-        )
+        messages.success(request, _("%(n)d명을 추천했습니다. / Nominated %(n)d worker(s).") % {"n": len(created)})
     return redirect("courses:offering", pk=offering.pk)

@@ -120,7 +120,7 @@ def enrollment_detail(request: HttpRequest, enrollment_id: PathId) -> Enrollment
 def offering_apply(request: HttpRequest, offering_id: PathId) -> Status[Enrollment]:
     """Trainees only. A full offering puts the application on the waitlist."""
     user = caller(request)
-    offering = offering_public(offering_id)
+    offering = offering_public(offering_id, details=False)
     enrollment = services.enrollment_apply(offering=offering, trainee=user)
     return Status(201, _reloaded(enrollment))
 
@@ -132,7 +132,7 @@ def offering_apply(request: HttpRequest, offering_id: PathId) -> Status[Enrollme
 def offering_nominate(request: HttpRequest, offering_id: PathId, payload: NominateIn) -> Status[list[Enrollment]]:
     """All or none: every id must be an incumbent worker of a company you manage."""
     user = access.require_company_manager(caller(request))
-    offering = offering_public(offering_id)
+    offering = offering_public(offering_id, details=False)
     ids = list(dict.fromkeys(payload.trainee_ids))
     found: dict[int, User] = {}
     for company in access.companies_visible(user).filter(pk__in=user.managed_company_ids):

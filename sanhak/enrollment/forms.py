@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class RejectForm(forms.Form):
     reason = forms.CharField(
-        label=_("반려 사유"), max_length=300,
+        label=_("반려 사유"),
+        max_length=300,
         error_messages={"required": _("반려 사유를 입력하세요. / A reason is required to reject.")},
     )

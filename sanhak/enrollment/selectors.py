@@ -29,8 +29,17 @@ def roster_rows(offering: Offering) -> list[list[str]]:
         if profile is not None:
             kind = profile.get_kind_display()
             affiliation = str(profile.employer or profile.institution or "")
-        out.append([
-            str(i), e.trainee.name, e.trainee.email, kind, affiliation, e.get_status_display(),
-            e.get_source_display(), e.created_at.astimezone().strftime("%Y-%m-%d %H:%M"), e.reason,
-        ])
+        out.append(
+            [
+                str(i),
+                e.trainee.name,
+                e.trainee.email,
+                kind,
+                affiliation,
+                e.get_status_display(),
+                e.get_source_display(),
+                e.created_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                e.reason,
+            ]
+        )
     return out

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -13,13 +15,13 @@ from sanhak.common import access
 from sanhak.common.audit import personal_data_viewed
 from sanhak.common.errors import DomainError
 from sanhak.common.export import csv_response, xlsx_response
-from sanhak.common.permissions import login_required_view, role_required
+from sanhak.common.permissions import AuthedRequest, login_required_view, role_required
 from sanhak.enrollment import selectors, services
 from sanhak.enrollment.forms import RejectForm
 from sanhak.enrollment.models import Enrollment, Status
 
 
-def _back(request: HttpRequest, default: str, **kwargs: object) -> HttpResponse:
+def _back(request: HttpRequest, default: str, **kwargs: Any) -> HttpResponse:
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)
@@ -27,7 +29,7 @@ def _back(request: HttpRequest, default: str, **kwargs: object) -> HttpResponse:
 
 
 @login_required_view
-def my_courses(request: HttpRequest) -> HttpResponse:
+def my_courses(request: AuthedRequest) -> HttpResponse:
     enrollments = (
         Enrollment.objects.filter(trainee=request.user)
         .select_related("offering__course__institution")
@@ -37,9 +39,9 @@ def my_courses(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.COMPANY_MANAGER)
-def company_enrollments(request: HttpRequest) -> HttpResponse:
-    company = request.user.managed_company  # type: ignore[union-attr]
-    workers = access.workers_visible(request.user, company)  # type: ignore[arg-type]
+def company_enrollments(request: AuthedRequest) -> HttpResponse:
+    company = access.managed_company(request.user)
+    workers = access.workers_visible(request.user, company)
     status = request.GET.get("status", "")
     qs = (
         Enrollment.objects.filter(trainee__in=workers)
@@ -51,13 +53,14 @@ def company_enrollments(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     personal_data_viewed(request=request, purpose="company_enrollments", subject_ids=[e.trainee_id for e in page])
     return render(
-        request, "enrollment/company.html",
+        request,
+        "enrollment/company.html",
         {"company": company, "page": page, "status": status, "statuses": Status.choices},
     )
 
 
 @role_required(Role.COORDINATOR, Role.PROGRAM_ADMIN)
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthedRequest) -> HttpResponse:
     offerings = access.offerings_manageable(request.user)
     qs = (
         Enrollment.objects.filter(offering__in=offerings, status=Status.PENDING)
@@ -70,28 +73,36 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required_view
-def roster(request: HttpRequest, pk: int) -> HttpResponse:
+def roster(request: AuthedRequest, pk: int) -> HttpResponse:
     offering = access.offering_roster_visible(request.user, pk)
     enrollments = list(selectors.roster(offering))
-    can_manage = access.offerings_manageable(request.user).filter(pk=offering.pk).exists() if (
-        request.user.is_program_admin or request.user.is_coordinator  # type: ignore[union-attr]
-    ) else False
+    can_manage = (
+        access.offerings_manageable(request.user).filter(pk=offering.pk).exists()
+        if (request.user.is_program_admin or request.user.is_coordinator)
+        else False
+    )
     personal_data_viewed(request=request, purpose="roster", subject_ids=[e.trainee_id for e in enrollments])
     groups = {s: [e for e in enrollments if e.status == s] for s in Status.values}
     return render(
         request,
         "enrollment/roster.html",
-        {"offering": offering, "groups": groups, "can_manage": can_manage, "reject_form": RejectForm(),
-         "Status": Status},
+        {
+            "offering": offering,
+            "groups": groups,
+            "can_manage": can_manage,
+            "reject_form": RejectForm(),
+            "Status": Status,
+        },
     )
 
 
 @login_required_view
-def roster_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def roster_export(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
     offering = access.offering_roster_visible(request.user, pk)
     rows = selectors.roster_rows(offering)
     personal_data_viewed(
-        request=request, purpose=f"roster_export_{fmt}",
+        request=request,
+        purpose=f"roster_export_{fmt}",
         subject_ids=selectors.roster(offering).values_list("trainee_id", flat=True),
     )
     filename = f"roster-{offering.course.code}-{offering.term}"
@@ -102,10 +113,10 @@ def roster_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 @require_POST
 @login_required_view
-def approve(request: HttpRequest, pk: int) -> HttpResponse:
+def approve(request: AuthedRequest, pk: int) -> HttpResponse:
     enrollment = access.enrollment_manageable(request.user, pk)
     try:
-        result = services.enrollment_approve(enrollment=enrollment, by=request.user)  # type: ignore[arg-type]
+        result = services.enrollment_approve(enrollment=enrollment, by=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -113,34 +124,37 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("%(name)s 님을 승인했습니다. / Approved.") % {"name": result.trainee.name})
         else:
             messages.warning(
-                request, _("정원이 차서 %(name)s 님을 대기자로 올렸습니다. / Full: waitlisted.") % {"name": result.trainee.name}
+                request,
+                _("정원이 차서 %(name)s 님을 대기자로 올렸습니다. / Full: waitlisted.") % {"name": result.trainee.name},
             )
     return _back(request, "enrollment:roster", pk=enrollment.offering_id)
 
 
 @require_POST
 @login_required_view
-def reject(request: HttpRequest, pk: int) -> HttpResponse:
+def reject(request: AuthedRequest, pk: int) -> HttpResponse:
     enrollment = access.enrollment_manageable(request.user, pk)
     form = RejectForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("반려 사유를 입력하세요. / A reason is required to reject."))
         return _back(request, "enrollment:roster", pk=enrollment.offering_id)
     try:
-        services.enrollment_reject(enrollment=enrollment, by=request.user, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+        services.enrollment_reject(enrollment=enrollment, by=request.user, reason=form.cleaned_data["reason"])
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("%(name)s 님의 신청을 반려했습니다. / Rejected.") % {"name": enrollment.trainee.name})
+        messages.success(
+            request, _("%(name)s 님의 신청을 반려했습니다. / Rejected.") % {"name": enrollment.trainee.name}
+        )
     return _back(request, "enrollment:roster", pk=enrollment.offering_id)
 
 
 @require_POST
 @login_required_view
-def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def cancel(request: AuthedRequest, pk: int) -> HttpResponse:
     enrollment = access.enrollment_own(request.user, pk)
     try:
-        services.enrollment_cancel(enrollment=enrollment, by=request.user)  # type: ignore[arg-type]
+        services.enrollment_cancel(enrollment=enrollment, by=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

@@ -33,8 +33,15 @@ def test_login_throttled_after_five_failures(client, personas):
 def test_trainee_signup_records_consent(client, personas):
     response = client.post(
         reverse("accounts:signup_trainee"),
-        {"name": "신입사원", "email": "New@Example.com", "password": "a-long-pass-2026", "consent": "on",
-         "kind": "incumbent", "employer_brn": "124-81-00998", "prefers_evening": "on"},
+        {
+            "name": "신입사원",
+            "email": "New@Example.com",
+            "password": "a-long-pass-2026",
+            "consent": "on",
+            "kind": "incumbent",
+            "employer_brn": "124-81-00998",
+            "prefers_evening": "on",
+        },
     )
     assert response.status_code == 302
     user = User.objects.get(email="new@example.com")
@@ -48,8 +55,13 @@ def test_signup_without_consent_creates_nothing(client, personas):
     before = User.objects.count()
     response = client.post(
         reverse("accounts:signup_trainee"),
-        {"name": "신입", "email": "n@example.com", "password": "a-long-pass-2026", "kind": "graduate",
-         "institution": personas.lead.pk},
+        {
+            "name": "신입",
+            "email": "n@example.com",
+            "password": "a-long-pass-2026",
+            "kind": "graduate",
+            "institution": personas.lead.pk,
+        },
     )
     assert response.status_code == 200
     assert "개인정보 수집·이용 동의가 필요합니다" in response.content.decode()
@@ -59,8 +71,14 @@ def test_signup_without_consent_creates_nothing(client, personas):
 def test_incumbent_needs_a_registered_employer(client, personas):
     response = client.post(
         reverse("accounts:signup_trainee"),
-        {"name": "신입", "email": "n@example.com", "password": "a-long-pass-2026", "consent": "on",
-         "kind": "incumbent", "employer_brn": "000-00-00000"},
+        {
+            "name": "신입",
+            "email": "n@example.com",
+            "password": "a-long-pass-2026",
+            "consent": "on",
+            "kind": "incumbent",
+            "employer_brn": "000-00-00000",
+        },
     )
     assert "등록된 기업의 사업자등록번호를 입력하세요" in response.content.decode()
     assert not TraineeProfile.objects.filter(user__email="n@example.com").exists()
@@ -69,8 +87,15 @@ def test_incumbent_needs_a_registered_employer(client, personas):
 def test_manager_signup_registers_company(client, personas):
     response = client.post(
         reverse("accounts:signup_manager"),
-        {"name": "대표", "email": "boss@example.com", "password": "a-long-pass-2026", "consent": "on",
-         "company_name": "(주)새한정밀", "brn": "110-81-00010", "employees": "12"},
+        {
+            "name": "대표",
+            "email": "boss@example.com",
+            "password": "a-long-pass-2026",
+            "consent": "on",
+            "company_name": "(주)새한정밀",
+            "brn": "110-81-00010",
+            "employees": "12",
+        },
     )
     assert response.status_code == 302, response.content.decode()
     user = User.objects.get(email="boss@example.com")
@@ -79,8 +104,14 @@ def test_manager_signup_registers_company(client, personas):
 
 
 def test_manager_signup_rejects_bad_or_taken_brn(client, personas):
-    data = {"name": "대표", "email": "boss@example.com", "password": "a-long-pass-2026", "consent": "on",
-            "company_name": "X", "employees": "3"}
+    data = {
+        "name": "대표",
+        "email": "boss@example.com",
+        "password": "a-long-pass-2026",
+        "consent": "on",
+        "company_name": "X",
+        "employees": "3",
+    }
     body = client.post(reverse("accounts:signup_manager"), {**data, "brn": "123-45-67890"}).content.decode()
     assert "사업자등록번호가 올바르지 않습니다" in body
     body = client.post(reverse("accounts:signup_manager"), {**data, "brn": "124-81-00998"}).content.decode()

@@ -56,7 +56,9 @@ def test_anonymous_is_401(api, personas):
     assert api.get("/api/companies").status_code == 401
 
 
-@pytest.mark.parametrize(("q", "expected"), [("남동", ["(주)남동정밀"]), ("센서", ["(주)고잔테크"]), ("220-81", ["(주)고잔테크"])])
+@pytest.mark.parametrize(
+    ("q", "expected"), [("남동", ["(주)남동정밀"]), ("센서", ["(주)고잔테크"]), ("220-81", ["(주)고잔테크"])]
+)
 def test_search(api, personas, q, expected):
     assert [c["name"] for c in api.get("/api/companies", as_=personas.admin, q=q).json()["items"]] == expected
 

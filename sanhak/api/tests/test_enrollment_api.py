@@ -116,7 +116,9 @@ def test_applying_to_an_ended_or_closed_offering(api, shop, personas):
     Offering.objects.filter(pk=shop.molding_offering.pk).update(is_open=False)
     before = snapshot()
     response = api.post(f"/api/offerings/{shop.molding_offering.pk}/apply", as_=personas.worker)
-    assert response.json() == {"code": "closed", "message": "신청이 마감된 강좌입니다. / Applications for this offering are closed."}
+    assert response.json() == {
+        "code": "closed", "message": "신청이 마감된 강좌입니다. / Applications for this offering are closed.",
+    }
     assert snapshot() == before
 
 
@@ -317,7 +319,9 @@ def test_reject_with_a_reason(api, pending, personas):
     )
     assert response.status_code == 200
     pending.refresh_from_db()
-    assert (pending.status, pending.reason, pending.decided_by) == (Status.REJECTED, "선수 과목 미이수", personas.coordinator)
+    assert (pending.status, pending.reason, pending.decided_by) == (
+        Status.REJECTED, "선수 과목 미이수", personas.coordinator,
+    )
     assert response.json() == enrollment_json(pending)
 
 
@@ -356,7 +360,9 @@ def test_a_bad_rejection_changes_nothing(api, pending, personas, raw, status, co
 
 def test_reject_blank_reason_message(api, pending, personas):
     response = api.post(f"/api/enrollments/{pending.pk}/reject", as_=personas.coordinator, body={"reason": ""})
-    assert response.json() == {"code": "reason_required", "message": "반려 사유를 입력하세요. / A reason is required to reject."}
+    assert response.json() == {
+        "code": "reason_required", "message": "반려 사유를 입력하세요. / A reason is required to reject.",
+    }
 
 
 @pytest.mark.parametrize("who", ["manager", "instructor", "worker"])

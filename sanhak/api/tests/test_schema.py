@@ -49,7 +49,8 @@ def test_error_responses_are_documented(client, db):
     assert set(schema["components"]["schemas"]["ErrorOut"]["properties"]) == {"code", "message", "detail"}
     nominate = schema["paths"]["/api/offerings/{offering_id}/nominate"]["post"]
     assert set(nominate["responses"]) == {"201", "400", "401", "403", "404", "409", "422"}
-    assert nominate["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/NominateIn"}
+    body_schema = nominate["requestBody"]["content"]["application/json"]["schema"]
+    assert body_schema == {"$ref": "#/components/schemas/NominateIn"}
 
 
 def test_list_endpoints_are_paginated(client, db):
@@ -85,5 +86,7 @@ def test_a_bug_is_still_answered_in_json(api, shop, personas, monkeypatch, caplo
     monkeypatch.setattr("sanhak.enrollment.services.enrollment_apply", broken)
     response = api.post(f"/api/offerings/{shop.robot_offering.pk}/apply", as_=personas.worker)
     assert response.status_code == 500
-    assert response.json() == {"code": "server_error", "message": "서버 오류가 발생했습니다. / A server error occurred."}
+    assert response.json() == {
+        "code": "server_error", "message": "서버 오류가 발생했습니다. / A server error occurred.",
+    }
     assert "boom" in caplog.text

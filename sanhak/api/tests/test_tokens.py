@@ -178,7 +178,9 @@ def test_no_credentials_is_401(api, personas):
     assert response["WWW-Authenticate"] == "Bearer"
 
 
-@pytest.mark.parametrize("header", ["Bearer shk_not-a-real-token", "Bearer ", "bearer x y", "Bearer " + "shk_" + "x" * 43])
+@pytest.mark.parametrize(
+    "header", ["Bearer shk_not-a-real-token", "Bearer ", "bearer x y", "Bearer " + "shk_" + "x" * 43]
+)
 def test_a_bad_token_is_401(api, personas, header):
     response = api.client.get("/api/enrollments", headers={"Authorization": header})
     assert response.status_code == 401

@@ -35,8 +35,15 @@ def test_manager_edits_own_company(client, personas):
     client.force_login(personas.manager)
     response = client.post(
         reverse("companies:edit", args=[personas.company_a.pk]),
-        {"name": "(주)남동정밀", "employees": 52, "smart_factory_level": 3, "ksic": "29229, 25921", "address": "",
-         "products": "금형", "phone": ""},
+        {
+            "name": "(주)남동정밀",
+            "employees": 52,
+            "smart_factory_level": 3,
+            "ksic": "29229, 25921",
+            "address": "",
+            "products": "금형",
+            "phone": "",
+        },
     )
     assert response.status_code == 302
     personas.company_a.refresh_from_db()

@@ -91,7 +91,10 @@ def test_catalog_query_count_is_constant(client, catalog, personas):
     start = catalog.robot_offering.start_date
     for i in range(8):
         offering_create(
-            course=catalog.robot, term="2026-2", start_date=start + dt.timedelta(days=i), capacity=10,
+            course=catalog.robot,
+            term="2026-2",
+            start_date=start + dt.timedelta(days=i),
+            capacity=10,
             end_date=start + dt.timedelta(days=30),
         )
     assert count() == before

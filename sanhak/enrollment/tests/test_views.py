@@ -75,7 +75,9 @@ def test_manager_cannot_nominate_another_companys_worker(client, personas, catal
 
 def test_trainee_cannot_nominate(client, personas, catalog):
     client.force_login(personas.worker)
-    response = client.post(reverse("courses:nominate", args=[catalog.robot_offering.pk]), {"trainees": [personas.worker.pk]})
+    response = client.post(
+        reverse("courses:nominate", args=[catalog.robot_offering.pk]), {"trainees": [personas.worker.pk]}
+    )
     assert response.status_code == 403
     assert Enrollment.objects.count() == 0
 
@@ -147,7 +149,11 @@ def test_roster_pages_and_exports(client, personas, catalog):
     client.force_login(personas.coordinator)
     body = client.get(reverse("enrollment:roster", args=[offering.pk])).content.decode()
     assert "오재직" in body and "이학생" in body
-    rows = list(csv.reader(io.StringIO(client.get(reverse("enrollment:roster_csv", args=[offering.pk])).content.decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get(reverse("enrollment:roster_csv", args=[offering.pk])).content.decode("utf-8-sig"))
+        )
+    )
     assert rows[0] == ["번호", "이름", "이메일", "구분", "소속", "상태", "경로", "신청일시", "사유"]
     assert [r[1:7] for r in rows[1:]] == [
         ["오재직", "worker@sanhak.test", "재직자", "(주)남동정밀", "승인 대기", "본인 신청"],
@@ -158,7 +164,9 @@ def test_roster_pages_and_exports(client, personas, catalog):
     assert [c.value for c in sheet[2]][1:3] == ["오재직", "worker@sanhak.test"]
     # every view/export of the roster is logged (PIPA)
     assert list(PersonalDataAccess.objects.order_by("id").values_list("purpose", "subject_count")) == [
-        ("roster", 2), ("roster_export_csv", 2), ("roster_export_xlsx", 2)
+        ("roster", 2),
+        ("roster_export_csv", 2),
+        ("roster_export_xlsx", 2),
     ]
 
 

@@ -104,8 +104,16 @@ def prepare() -> dict[str, Any]:
         "sessions": {name: session_for(user) for name, user in users.items()},
         "names": {name: user.name for name, user in users.items()},
         "catalog_matches": catalog,
-        "offering": {"id": upcoming.pk, "active_enrollments": upcoming.n, "start_date": str(upcoming.start_date)},
-        "roster": {"id": roster.pk, "enrollments": roster.n, "start_date": str(roster.start_date)},
+        "offering": {
+            "id": upcoming.pk,
+            "active_enrollments": upcoming.n,  # type: ignore[attr-defined]
+            "start_date": str(upcoming.start_date),
+        },
+        "roster": {
+            "id": roster.pk,
+            "enrollments": roster.n,  # type: ignore[attr-defined]
+            "start_date": str(roster.start_date),
+        },
         "manager_company": {
             "name": company.name if company else None,
             "workers": TraineeProfile.objects.filter(employer=company).count() if company else 0,
@@ -157,8 +165,10 @@ def profile(urls: list[dict[str, str]], repeat: int = 5) -> list[dict[str, Any]]
             status = response.status_code
             captured = ctx
         assert captured is not None
-        queries = [{"ms": float(q["time"]) * 1000, "sql": q["sql"]} for q in captured.captured_queries]
-        slowest = sorted(queries, key=lambda q: -q["ms"])[:5]
+        queries: list[dict[str, Any]] = [
+            {"ms": float(q["time"]) * 1000, "sql": str(q["sql"])} for q in captured.captured_queries
+        ]
+        slowest = sorted(queries, key=lambda q: -float(q["ms"]))[:5]
         for q in slowest[:3]:
             q["plan"] = _explain(q["sql"])
         sql_ms = sum(q["ms"] for q in queries)

@@ -6,13 +6,19 @@ from collections.abc import Iterable
 
 from django.http import HttpRequest
 
+from sanhak.accounts.models import User
 from sanhak.common.models import PersonalDataAccess
 
 
-def personal_data_viewed(*, request: HttpRequest, purpose: str, subject_ids: Iterable[int]) -> PersonalDataAccess:
+def personal_data_viewed(
+    *, request: HttpRequest, purpose: str, subject_ids: Iterable[int], viewer: User | None = None
+) -> PersonalDataAccess:
+    """`viewer` defaults to the session user; API calls authenticated by token pass the token's owner."""
     ids = sorted(set(subject_ids))
+    if viewer is None and request.user.is_authenticated:
+        viewer = request.user
     return PersonalDataAccess.objects.create(
-        viewer=request.user if request.user.is_authenticated else None,
+        viewer=viewer,
         purpose=purpose,
         subject_count=len(ids),
         subject_ids=ids[:1000],

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.db import models, transaction
+from django.db import models, reset_queries, transaction
 from django.utils import timezone
 
 from sanhak.accounts.models import Institution, PrivacyConsent, Role, RoleAssignment, TraineeProfile, User
@@ -30,7 +30,7 @@ from sanhak.common.personas import DEMO_PASSWORD, Personas, personas_create
 from sanhak.companies.models import BRN_WEIGHTS, Company, IndustrialComplex, KsicCode
 from sanhak.competencies.models import Competency, Track
 from sanhak.courses.models import Course, CourseCompetency, Mode, Offering, Program, Session
-from sanhak.courses.services import course_search_text
+from sanhak.courses.search import index_text
 from sanhak.enrollment.models import Enrollment, Source, Status
 
 KST = ZoneInfo("Asia/Seoul")
@@ -61,12 +61,29 @@ class Scale:
 
 
 SCALES: dict[str, Scale] = {
-    "small": Scale("small", companies=100, trainees=200, courses=40, offerings=120, enrollments=300,
-                   instructors=12, managers=25),
-    "namdong": Scale("namdong", companies=8_000, trainees=20_000, courses=400, offerings=1_200,
-                     enrollments=60_000, instructors=150, managers=2_000),
-    "national": Scale("national", companies=80_000, trainees=200_000, courses=4_000, offerings=12_000,
-                      enrollments=600_000, instructors=1_500, managers=20_000),
+    "small": Scale(
+        "small", companies=100, trainees=200, courses=40, offerings=120, enrollments=300, instructors=12, managers=25
+    ),
+    "namdong": Scale(
+        "namdong",
+        companies=8_000,
+        trainees=20_000,
+        courses=400,
+        offerings=1_200,
+        enrollments=60_000,
+        instructors=150,
+        managers=2_000,
+    ),
+    "national": Scale(
+        "national",
+        companies=80_000,
+        trainees=200_000,
+        courses=4_000,
+        offerings=12_000,
+        enrollments=600_000,
+        instructors=1_500,
+        managers=20_000,
+    ),
 }
 PERSONA_COUNT = 9  # admin, coordinator, instructor, manager, manager-b, worker, worker2, worker-b, student
 PROGRAM_COUNT = 7
@@ -121,19 +138,74 @@ def demo_database_has_foreign_data() -> bool:
 # --------------------------------------------------------------------------------------------
 
 SURNAMES: list[tuple[str, float]] = [
-    ("김", 21.6), ("이", 14.8), ("박", 8.5), ("최", 4.7), ("정", 4.4), ("강", 2.4), ("조", 2.1), ("윤", 2.1),
-    ("장", 2.0), ("임", 1.7), ("한", 1.5), ("오", 1.5), ("서", 1.5), ("신", 1.4), ("권", 1.4), ("황", 1.4),
-    ("안", 1.3), ("송", 1.3), ("전", 1.1), ("홍", 1.1), ("유", 1.1), ("고", 0.9), ("문", 0.9), ("양", 0.9),
-    ("손", 0.9), ("배", 0.8), ("백", 0.8), ("허", 0.6), ("노", 0.5), ("남", 0.5), ("심", 0.5), ("하", 0.5),
-    ("곽", 0.4), ("성", 0.4), ("차", 0.4), ("주", 0.4), ("우", 0.4), ("구", 0.4), ("민", 0.4), ("진", 0.3),
+    ("김", 21.6),
+    ("이", 14.8),
+    ("박", 8.5),
+    ("최", 4.7),
+    ("정", 4.4),
+    ("강", 2.4),
+    ("조", 2.1),
+    ("윤", 2.1),
+    ("장", 2.0),
+    ("임", 1.7),
+    ("한", 1.5),
+    ("오", 1.5),
+    ("서", 1.5),
+    ("신", 1.4),
+    ("권", 1.4),
+    ("황", 1.4),
+    ("안", 1.3),
+    ("송", 1.3),
+    ("전", 1.1),
+    ("홍", 1.1),
+    ("유", 1.1),
+    ("고", 0.9),
+    ("문", 0.9),
+    ("양", 0.9),
+    ("손", 0.9),
+    ("배", 0.8),
+    ("백", 0.8),
+    ("허", 0.6),
+    ("노", 0.5),
+    ("남", 0.5),
+    ("심", 0.5),
+    ("하", 0.5),
+    ("곽", 0.4),
+    ("성", 0.4),
+    ("차", 0.4),
+    ("주", 0.4),
+    ("우", 0.4),
+    ("구", 0.4),
+    ("민", 0.4),
+    ("진", 0.3),
 ]
 GIVEN_FIRST = list("민서지현준도예하수영성재동상정승유은태진혜경주우건시윤다소채가나연종병기용형세찬")
 GIVEN_SECOND = list("준우호민현진수영희연아은빈훈혁원석서윤경규환율린찬철식미정")
 
 COMPANY_FIRST = list("대한세동삼우태신영성진일미금서유화명경제정현광보상승원중청효창장국남부인용건덕수")
 COMPANY_SECOND = list("성일진양화광영한우신아원림흥도산명창호지전보경운남덕인풍방")
-COMPANY_BRANDS = ["에이스", "글로벌", "나노", "스마트", "뉴", "하이", "코리아", "인터", "알파", "제이",
-                  "케이", "에스엠", "디엔", "와이", "티에스", "에이치", "비전", "유니", "그린", "씨엔"]
+COMPANY_BRANDS = [
+    "에이스",
+    "글로벌",
+    "나노",
+    "스마트",
+    "뉴",
+    "하이",
+    "코리아",
+    "인터",
+    "알파",
+    "제이",
+    "케이",
+    "에스엠",
+    "디엔",
+    "와이",
+    "티에스",
+    "에이치",
+    "비전",
+    "유니",
+    "그린",
+    "씨엔",
+]
 
 # KSIC rev. 10 sub-classes (materials, parts, equipment and root industries) and what such a
 # company makes. Division weights follow the Namdong mix (fabricated metal and machinery first).
@@ -242,13 +314,29 @@ DIVISION_SUFFIXES = {
 }
 # Names that only fit one kind of business ("○○도금" plates, it does not machine).
 CODE_SUFFIXES = {
-    "22192": ["고무", "러버텍"], "22199": ["고무", "러버텍"], "24311": ["주공", "주물"], "24312": ["주공", "주강"],
-    "24321": ["다이캐스팅", "주공"], "24322": ["주공", "주물"], "25921": ["열처리", "열연"],
-    "25922": ["도금", "표면처리"], "25923": ["도장", "코팅"], "25941": ["볼트", "파스너"],
-    "25943": ["스프링"], "26129": ["반도체", "세미콘"], "26222": ["써키트", "피씨비"], "26223": ["플렉스"],
-    "27301": ["광학", "옵틱스"], "28114": ["에너지", "배터리"], "28202": ["에너지", "배터리"],
-    "28422": ["라이팅", "조명"], "29271": ["세미텍", "반도체장비"], "29272": ["디스플레이", "디스플레이텍"],
-    "29280": ["로보틱스", "로봇"], "29294": ["금형", "몰드"], "29222": ["3D텍"],
+    "22192": ["고무", "러버텍"],
+    "22199": ["고무", "러버텍"],
+    "24311": ["주공", "주물"],
+    "24312": ["주공", "주강"],
+    "24321": ["다이캐스팅", "주공"],
+    "24322": ["주공", "주물"],
+    "25921": ["열처리", "열연"],
+    "25922": ["도금", "표면처리"],
+    "25923": ["도장", "코팅"],
+    "25941": ["볼트", "파스너"],
+    "25943": ["스프링"],
+    "26129": ["반도체", "세미콘"],
+    "26222": ["써키트", "피씨비"],
+    "26223": ["플렉스"],
+    "27301": ["광학", "옵틱스"],
+    "28114": ["에너지", "배터리"],
+    "28202": ["에너지", "배터리"],
+    "28422": ["라이팅", "조명"],
+    "29271": ["세미텍", "반도체장비"],
+    "29272": ["디스플레이", "디스플레이텍"],
+    "29280": ["로보틱스", "로봇"],
+    "29294": ["금형", "몰드"],
+    "29222": ["3D텍"],
 }
 
 
@@ -266,25 +354,83 @@ class ComplexSpec:
 
 
 NAMDONG = ComplexSpec(
-    "남동국가산업단지", "인천 남동구", "인천광역시 남동구",
+    "남동국가산업단지",
+    "인천 남동구",
+    "인천광역시 남동구",
     ("남동대로", "남동서로", "남동동로", "고잔로", "청능대로", "능허대로", "은봉로", "앵고개로", "호구포로", "남촌로"),
-    ("고잔동", "남촌동", "논현동"), "032", "28200", (121, 131, 137), 12,
+    ("고잔동", "남촌동", "논현동"),
+    "032",
+    "28200",
+    (121, 131, 137),
+    12,
 )
 OTHER_COMPLEXES = (
-    ComplexSpec("반월국가산업단지", "경기 안산시", "경기도 안산시 단원구",
-                ("산단로", "별망로", "해안로", "강촌로", "목내로"), ("성곡동", "목내동", "원시동"),
-                "031", "41273", (134, 140), 15),
-    ComplexSpec("시화국가산업단지", "경기 시흥시", "경기도 시흥시",
-                ("공단1대로", "공단2대로", "경제로", "희망공원로", "마유로"), ("정왕동",),
-                "031", "41390", (233, 140), 15),
-    ComplexSpec("구미국가산업단지", "경북 구미시", "경상북도 구미시", ("1공단로", "3공단로", "수출대로", "산호대로"),
-                ("공단동", "임수동", "시미동"), "054", "47190", (513,), 15),
-    ComplexSpec("창원국가산업단지", "경남 창원시", "경상남도 창원시 성산구", ("공단로", "완암로", "팔용로", "창원대로"),
-                ("성주동", "웅남동", "외동"), "055", "48123", (608, 609), 18),
-    ComplexSpec("울산미포국가산업단지", "울산 남구", "울산광역시 남구", ("용잠로", "산업로", "부두로", "처용로"),
-                ("여천동", "매암동", "용연동"), "052", "31140", (610, 620), 15),
-    ComplexSpec("광주첨단과학산업단지", "광주 광산구", "광주광역시 광산구", ("첨단과기로", "첨단벤처로", "첨단중앙로"),
-                ("오룡동", "대촌동", "월출동"), "062", "29200", (409, 410), 10),
+    ComplexSpec(
+        "반월국가산업단지",
+        "경기 안산시",
+        "경기도 안산시 단원구",
+        ("산단로", "별망로", "해안로", "강촌로", "목내로"),
+        ("성곡동", "목내동", "원시동"),
+        "031",
+        "41273",
+        (134, 140),
+        15,
+    ),
+    ComplexSpec(
+        "시화국가산업단지",
+        "경기 시흥시",
+        "경기도 시흥시",
+        ("공단1대로", "공단2대로", "경제로", "희망공원로", "마유로"),
+        ("정왕동",),
+        "031",
+        "41390",
+        (233, 140),
+        15,
+    ),
+    ComplexSpec(
+        "구미국가산업단지",
+        "경북 구미시",
+        "경상북도 구미시",
+        ("1공단로", "3공단로", "수출대로", "산호대로"),
+        ("공단동", "임수동", "시미동"),
+        "054",
+        "47190",
+        (513,),
+        15,
+    ),
+    ComplexSpec(
+        "창원국가산업단지",
+        "경남 창원시",
+        "경상남도 창원시 성산구",
+        ("공단로", "완암로", "팔용로", "창원대로"),
+        ("성주동", "웅남동", "외동"),
+        "055",
+        "48123",
+        (608, 609),
+        18,
+    ),
+    ComplexSpec(
+        "울산미포국가산업단지",
+        "울산 남구",
+        "울산광역시 남구",
+        ("용잠로", "산업로", "부두로", "처용로"),
+        ("여천동", "매암동", "용연동"),
+        "052",
+        "31140",
+        (610, 620),
+        15,
+    ),
+    ComplexSpec(
+        "광주첨단과학산업단지",
+        "광주 광산구",
+        "광주광역시 광산구",
+        ("첨단과기로", "첨단벤처로", "첨단중앙로"),
+        ("오룡동", "대촌동", "월출동"),
+        "062",
+        "29200",
+        (409, 410),
+        10,
+    ),
 )
 
 # Course-title stems per competency of the default catalog; a track-dependent suffix completes them
@@ -329,12 +475,33 @@ TITLE_STEMS: dict[str, tuple[str, ...]] = {
     "SM-CMN-02": ("OT 보안", "제조 사이버 보안", "제어망 보안"),
 }
 TRACK_SUFFIXES: dict[str, list[tuple[str, str]]] = {
-    "skilled": [("기초", "Fundamentals"), ("입문", "Introduction"), ("현장 실습", "Shop-floor practice"),
-                ("기능 실습", "Hands-on skills"), ("실무 기초", "Basic practice")],
-    "technical": [("실무", "In practice"), ("응용", "Applications"), ("현장 실무", "Field practice"),
-                  ("구축 실습", "Implementation lab"), ("운영 실무", "Operations"), ("중급", "Intermediate")],
-    "rnd": [("고급", "Advanced"), ("심화", "Advanced topics"), ("최적화", "Optimization"),
-            ("특론", "Special topics"), ("설계 및 연구", "Design and research")],
+    "skilled": [
+        ("기초", "Fundamentals"),
+        ("입문", "Introduction"),
+        ("현장 실습", "Shop-floor practice"),
+        ("기능 실습", "Hands-on skills"),
+        ("실무 기초", "Basic practice"),
+    ],
+    "technical": [
+        ("실무", "In practice"),
+        ("응용", "Applications"),
+        ("현장 실무", "Field practice"),
+        ("구축 실습", "Implementation lab"),
+        ("운영 실무", "Operations"),
+        ("중급", "Intermediate"),
+    ],
+    "rnd": [
+        ("고급", "Advanced"),
+        ("심화", "Advanced topics"),
+        ("최적화", "Optimization"),
+        ("특론", "Special topics"),
+        ("설계 및 연구", "Design and research"),
+    ],
+}
+MODE_SENTENCES = {
+    Mode.OFFLINE: "실습실에서 장비를 직접 다루는 오프라인 과정입니다.",
+    Mode.BLENDED: "온라인 이론 학습과 오프라인 실습을 병행합니다.",
+    Mode.ONLINE: "실시간 화상 강의와 온라인 과제로 진행합니다.",
 }
 TRACK_SENTENCES = {
     "skilled": "현장 실습 위주로 기본 기능을 익히고 장비를 직접 다룹니다.",
@@ -354,8 +521,11 @@ PROGRAMS: list[tuple[str, str, int, str]] = [
     ("kopo-incheon", "technical", 10, "스마트팩토리 ICT 기술인력 과정"),
     ("kopo-incheon", "skilled", 20, "뿌리산업 현장기능인력 과정(재직자)"),
 ]
-PROGRAM_EN = {"rnd": "Smart manufacturing R&D personnel", "technical": "Smart manufacturing technical personnel",
-              "skilled": "Smart manufacturing skilled workers"}
+PROGRAM_EN = {
+    "rnd": "Smart manufacturing R&D personnel",
+    "technical": "Smart manufacturing technical personnel",
+    "skilled": "Smart manufacturing skilled workers",
+}
 CODE_PREFIX = {"inu": "INU", "inha": "INHA", "kopo-incheon": "KOPO"}
 CAMPUS = {
     "inu": ("인천대학교 송도캠퍼스", ("공과대학 8호관", "정보기술대학 7호관", "산학협력관 스마트팩토리 실습실")),
@@ -364,14 +534,30 @@ CAMPUS = {
 }
 FIELD_SITES = ("남동 스마트그린산단 학습공장(고잔동)", "남동산단 스마트제조 혁신센터 교육장")
 ONLINE_LOCATION = "온라인(실시간 화상 강의)"
-DAY_SLOTS = ((dt.time(9, 0), dt.time(12, 0)), (dt.time(10, 0), dt.time(13, 0)),
-             (dt.time(13, 0), dt.time(16, 0)), (dt.time(14, 0), dt.time(17, 0)))
+DAY_SLOTS = (
+    (dt.time(9, 0), dt.time(12, 0)),
+    (dt.time(10, 0), dt.time(13, 0)),
+    (dt.time(13, 0), dt.time(16, 0)),
+    (dt.time(14, 0), dt.time(17, 0)),
+)
 EVENING_SLOT = (dt.time(19, 0), dt.time(22, 0))
 SATURDAY_SLOTS = ((dt.time(9, 0), dt.time(13, 0)), (dt.time(13, 0), dt.time(17, 0)))
 FIXED_HOLIDAYS = {(1, 1), (3, 1), (5, 5), (6, 6), (8, 15), (10, 3), (10, 9), (12, 25)}
 TERM_WEEKS = 16
-JOB_TITLES = ["생산기술", "설비보전", "품질관리", "생산관리", "공정기술", "금형", "사출", "가공", "자동화",
-              "연구개발", "구매·자재", "안전관리"]
+JOB_TITLES = [
+    "생산기술",
+    "설비보전",
+    "품질관리",
+    "생산관리",
+    "공정기술",
+    "금형",
+    "사출",
+    "가공",
+    "자동화",
+    "연구개발",
+    "구매·자재",
+    "안전관리",
+]
 REJECT_REASONS = ["정원 초과로 다음 학기 우선 배정", "선수 과목 미이수", "신청 서류 미비", "수강 대상(트랙) 불일치"]
 CANCEL_REASONS = ["본인 취소", "업무 일정 변경", "회사 사정으로 취소"]
 
@@ -466,28 +652,43 @@ class _Ctx:
         self.user_seq += 1
         day = joined or (self.terms[0].start - dt.timedelta(days=self.rng.randint(0, 365)))
         return User(
-            email=f"u{self.user_seq:06d}@{DEMO_EMAIL_DOMAIN}", name=name or self.person_name(),
-            phone=self.mobile(), password=self.password, date_joined=_kst(day, 9, self.rng.randint(0, 59)),
+            email=f"u{self.user_seq:06d}@{DEMO_EMAIL_DOMAIN}",
+            name=name or self.person_name(),
+            phone=self.mobile(),
+            password=self.password,
+            date_joined=_kst(day, 9, self.rng.randint(0, 59)),
         )
 
 
 def _insert(model: type[models.Model], objs: Sequence[models.Model]) -> None:
     model._default_manager.bulk_create(objs, batch_size=BATCH)
+    reset_queries()  # with DEBUG on, the logged multi-row INSERTs would pile up in memory
 
 
-def _users_with(ctx: _Ctx, users: list[User], role: str, *, institution: Institution | None = None,
-                company_ids: Sequence[int] | None = None) -> list[int]:
+def _users_with(
+    ctx: _Ctx,
+    users: list[User],
+    role: str,
+    *,
+    institution: Institution | None = None,
+    company_ids: Sequence[int] | None = None,
+) -> list[int]:
     """Insert users with their role and privacy consent; returns their ids."""
     _insert(User, users)
     policy = settings.PRIVACY_POLICY_VERSION
     roles = [
-        RoleAssignment(user_id=u.pk, role=role, institution=institution,
-                       company_id=company_ids[i] if company_ids is not None else None)
+        RoleAssignment(
+            user_id=u.pk,
+            role=role,
+            institution=institution,
+            company_id=company_ids[i] if company_ids is not None else None,
+        )
         for i, u in enumerate(users)
     ]
     _insert(RoleAssignment, roles)
-    _insert(PrivacyConsent, [PrivacyConsent(user_id=u.pk, policy_version=policy, consented_at=u.date_joined)
-                             for u in users])
+    _insert(
+        PrivacyConsent, [PrivacyConsent(user_id=u.pk, policy_version=policy, consented_at=u.date_joined) for u in users]
+    )
     return [u.pk for u in users]
 
 
@@ -539,8 +740,12 @@ def _companies_create(ctx: _Ctx) -> _Companies:
     spec_cum = _weighted_cum(s.weight for s in specs)
 
     used_brns = set(PERSONA_BRNS)
-    level_weights = {"micro": [45, 35, 15, 4, 1], "small": [35, 35, 20, 8, 2],
-                     "medium": [20, 30, 30, 15, 5], "large": [10, 20, 35, 25, 10]}
+    level_weights = {
+        "micro": [45, 35, 15, 4, 1],
+        "small": [35, 35, 20, 8, 2],
+        "medium": [20, 30, 30, 15, 5],
+        "large": [10, 20, 35, 25, 10],
+    }
     through = Company.ksic_codes.through
     persona_a, persona_b = ctx.personas.company_a, ctx.personas.company_b
     result = _Companies(ids=[persona_a.pk, persona_b.pk], employees=[persona_a.employees, persona_b.employees])
@@ -565,8 +770,9 @@ def _companies_create(ctx: _Ctx) -> _Companies:
                     used_brns.add(brn)
                     break
             employees = max(1, min(1500, round(math.exp(rng.gauss(1.9, 1.05)))))
-            band = ("micro" if employees < 10 else "small" if employees < 50
-                    else "medium" if employees < 300 else "large")
+            band = (
+                "micro" if employees < 10 else "small" if employees < 50 else "medium" if employees < 300 else "large"
+            )
             level = rng.choices((1, 2, 3, 4, 5), weights=level_weights[band])[0]
             products = KSIC_PRODUCTS[primary]
             product = ", ".join(rng.sample(products, k=min(len(products), rng.choice((1, 1, 2)))))
@@ -575,17 +781,19 @@ def _companies_create(ctx: _Ctx) -> _Companies:
                 f"{spec.prefix} {rng.choice(spec.roads)} {rng.randint(10, 400)} "
                 f"({rng.choice(spec.dongs)}, {spec.name} {rng.randint(1, 180)}B-{rng.randint(1, 30)}L)"
             )
-            batch.append(Company(
-                brn=brn,
-                factory_no=f"{spec.sigungu}{founded}{i + 1:06d}" if rng.random() < 0.9 else None,
-                name=_company_name(rng, primary, corporation),
-                employees=employees,
-                address=address,
-                complex_id=complex_ids[spec.name],
-                smart_factory_level=level,
-                products=product,
-                phone=f"{spec.area_code}-{rng.randint(200, 899)}-{rng.randint(0, 9999):04d}",
-            ))
+            batch.append(
+                Company(
+                    brn=brn,
+                    factory_no=f"{spec.sigungu}{founded}{i + 1:06d}" if rng.random() < 0.9 else None,
+                    name=_company_name(rng, primary, corporation),
+                    employees=employees,
+                    address=address,
+                    complex_id=complex_ids[spec.name],
+                    smart_factory_level=level,
+                    products=product,
+                    phone=f"{spec.area_code}-{rng.randint(200, 899)}-{rng.randint(0, 9999):04d}",
+                )
+            )
             codes.append(company_codes)
         _insert(Company, batch)
         links = [through(company_id=c.pk, ksiccode_id=code) for c, cs in zip(batch, codes, strict=True) for code in cs]
@@ -603,7 +811,7 @@ def _managers_create(ctx: _Ctx, companies: _Companies) -> None:
     companies.manager_of[p.company_b.pk] = p.manager_b.pk
     chosen = rng.sample(companies.ids[2:], k=ctx.scale.managers - 2)
     for start in range(0, len(chosen), CHUNK):
-        part = chosen[start:start + CHUNK]
+        part = chosen[start : start + CHUNK]
         users = [ctx.new_user() for _ in part]
         ids = _users_with(ctx, users, Role.COMPANY_MANAGER, company_ids=part)
         companies.manager_of.update(zip(part, ids, strict=True))
@@ -647,19 +855,26 @@ def _trainees_create(ctx: _Ctx, companies: _Companies, institutions: dict[str, I
                     employer = forced_employers[i]
                 else:
                     employer = rng.choices(companies.ids, cum_weights=employer_cum)[0]
-                profiles.append(TraineeProfile(
-                    user=user, kind=TraineeProfile.Kind.INCUMBENT, employer_id=employer,
-                    job_title=rng.choice(JOB_TITLES), prefers_evening=rng.random() < 0.7,
-                    prefers_weekend=rng.random() < 0.35,
-                ))
+                profiles.append(
+                    TraineeProfile(
+                        user=user,
+                        kind=TraineeProfile.Kind.INCUMBENT,
+                        employer_id=employer,
+                        job_title=rng.choice(JOB_TITLES),
+                        prefers_evening=rng.random() < 0.7,
+                        prefers_weekend=rng.random() < 0.35,
+                    )
+                )
             elif i < n_inc + n_grad:
                 inst = rng.choices(grad_insts, cum_weights=grad_cum)[0]
-                profiles.append(TraineeProfile(user=user, kind=TraineeProfile.Kind.GRADUATE,
-                                               institution=institutions[inst]))
+                profiles.append(
+                    TraineeProfile(user=user, kind=TraineeProfile.Kind.GRADUATE, institution=institutions[inst])
+                )
             else:
                 inst = rng.choices(ug_insts, cum_weights=ug_cum)[0]
-                profiles.append(TraineeProfile(user=user, kind=TraineeProfile.Kind.UNDERGRADUATE,
-                                               institution=institutions[inst]))
+                profiles.append(
+                    TraineeProfile(user=user, kind=TraineeProfile.Kind.UNDERGRADUATE, institution=institutions[inst])
+                )
         _users_with(ctx, users, Role.TRAINEE)
         for prof in profiles:
             prof.user_id = prof.user.pk
@@ -698,6 +913,29 @@ class _CourseInfo:
     prerequisites: bool
 
 
+class _SearchTokens:
+    """`course_search_text` with Kiwi run once per distinct part.
+
+    `index_text(*parts)` is the ordered, de-duplicated union of `index_text(part)` over the parts, and
+    titles, descriptions and competency names repeat across thousands of generated courses.
+    """
+
+    def __init__(self) -> None:
+        self.cache: dict[str, list[str]] = {}
+
+    def course(self, course: Course, competency_names: Sequence[str]) -> str:
+        # the parts and their order of sanhak.courses.services.course_search_text
+        parts = (course.code, course.title_ko, course.title_en, course.description, *competency_names)
+        seen: dict[str, None] = {}
+        for part in parts:
+            morphs = self.cache.get(part)
+            if morphs is None:
+                morphs = self.cache[part] = [m for m in index_text(part).split(" ") if m]
+            for m in morphs:
+                seen.setdefault(m, None)
+        return "".join(f" {m}" for m in seen)
+
+
 def _courses_create(ctx: _Ctx, institutions: dict[str, Institution]) -> list[_CourseInfo]:
     rng = ctx.rng
     tracks = {t.code: t for t in Track.objects.all()}
@@ -705,7 +943,8 @@ def _courses_create(ctx: _Ctx, institutions: dict[str, Institution]) -> list[_Co
     programs: dict[tuple[str, str], Program] = {}
     for inst_code, track_code, _w, name in PROGRAMS:
         programs[(inst_code, track_code)], _ = Program.objects.get_or_create(
-            institution=institutions[inst_code], name_ko=name,
+            institution=institutions[inst_code],
+            name_ko=name,
             defaults={"track": tracks[track_code], "name_en": PROGRAM_EN[track_code]},
         )
 
@@ -720,6 +959,7 @@ def _courses_create(ctx: _Ctx, institutions: dict[str, Institution]) -> list[_Co
     rng.shuffle(coverage)
     mode_values, mode_cum = [Mode.OFFLINE, Mode.BLENDED, Mode.ONLINE], _weighted_cum([55, 30, 15])
 
+    tokens = _SearchTokens()
     courses: list[Course] = []
     links: list[tuple[int, list[tuple[Competency, int]]]] = []
     infos: list[_CourseInfo] = []
@@ -753,17 +993,21 @@ def _courses_create(ctx: _Ctx, institutions: dict[str, Institution]) -> list[_Co
         title = f"{stem} {suffix_ko}"
         mode = rng.choices(mode_values, cum_weights=mode_cum)[0]
         hours = rng.choice(TRACK_HOURS[track_code])
-        description = (
-            f"{primary.description_ko} {TRACK_SENTENCES[track_code]} "
-            f"({', '.join(c.name_ko for c in chosen)} · {hours}시간)"
-        )
+        description = f"{primary.description_ko} {TRACK_SENTENCES[track_code]} {MODE_SENTENCES[mode]}"
         code = f"{CODE_PREFIX[inst_code]}-{TRACK_LETTER[track_code]}{idx + 1:04d}"
         course = Course(
-            code=code, title_ko=title, title_en=f"{primary.name_en}: {suffix_en}", description=description,
-            institution=institutions[inst_code], program=programs[(inst_code, track_code)], track=track,
-            mode=mode, hours=hours,
+            code=code,
+            title_ko=title,
+            title_en=f"{primary.name_en}: {suffix_en}",
+            description=description,
+            institution=institutions[inst_code],
+            program=programs[(inst_code, track_code)],
+            track=track,
+            mode=mode,
+            hours=hours,
         )
-        course.search_tokens = course_search_text(course, [c.name_ko for c in chosen])
+        # competency names in code order, as course_reindex() would recompute them
+        course.search_tokens = tokens.course(course, [c.name_ko for c in sorted(chosen, key=lambda c: c.code)])
         courses.append(course)
         links.append((idx, levels))
         rank = TRACK_RANK[track_code]
@@ -774,15 +1018,20 @@ def _courses_create(ctx: _Ctx, institutions: dict[str, Institution]) -> list[_Co
                 prereq_links.append((idx, rng.choice(earlier)))
                 has_prereq = True
         by_primary.setdefault(primary.code, []).append((idx, rank))
-        infos.append(_CourseInfo(pk=0, institution=inst_code, track=track_code, mode=mode, hours=hours,
-                                 prerequisites=has_prereq))
+        infos.append(
+            _CourseInfo(pk=0, institution=inst_code, track=track_code, mode=mode, hours=hours, prerequisites=has_prereq)
+        )
     _insert(Course, courses)
     for info, course in zip(infos, courses, strict=True):
         info.pk = course.pk
-    _insert(CourseCompetency, [
-        CourseCompetency(course_id=courses[idx].pk, competency=comp, target_level=level)
-        for idx, levels in links for comp, level in levels
-    ])
+    _insert(
+        CourseCompetency,
+        [
+            CourseCompetency(course_id=courses[idx].pk, competency=comp, target_level=level)
+            for idx, levels in links
+            for comp, level in levels
+        ],
+    )
     through = Course.prerequisites.through
     _insert(through, [through(from_course_id=courses[a].pk, to_course_id=courses[b].pk) for a, b in prereq_links])
     ctx.log(f"  courses: {len(courses)} ({len(prereq_links)} with a prerequisite)")
@@ -864,9 +1113,15 @@ def _offerings_plan(ctx: _Ctx, courses: list[_CourseInfo], instructors: dict[str
             if persona_instructor not in teachers:
                 teachers[0] = persona_instructor
         offering = Offering(
-            term=term.code, start_date=start, end_date=end, capacity=rng.randint(15, 40), location=location,
-            course_id=course.pk, has_evening=any(s.is_evening for s in sessions),
-            has_weekend=any(s.is_weekend for s in sessions), is_open=phase == FUTURE,
+            term=term.code,
+            start_date=start,
+            end_date=end,
+            capacity=rng.randint(15, 40),
+            location=location,
+            course_id=course.pk,
+            has_evening=any(s.is_evening for s in sessions),
+            has_weekend=any(s.is_weekend for s in sessions),
+            is_open=phase == FUTURE,
         )
         plans.append(_OfferingPlan(course, term, audience, phase, offering, sessions, teachers))
     return plans
@@ -886,8 +1141,9 @@ def _enrollment_counts(rng: random.Random, plans: list[_OfferingPlan], total: in
     return counts
 
 
-def _enrollments_plan(ctx: _Ctx, plans: list[_OfferingPlan], trainees: _Trainees,
-                      companies: _Companies) -> list[list[_Entry]]:
+def _enrollments_plan(
+    ctx: _Ctx, plans: list[_OfferingPlan], trainees: _Trainees, companies: _Companies
+) -> list[list[_Entry]]:
     rng = ctx.rng
     counts = _enrollment_counts(rng, plans, ctx.scale.enrollments)
     everyone = trainees.incumbents + trainees.all_students()
@@ -925,14 +1181,16 @@ def _enrollments_plan(ctx: _Ctx, plans: list[_OfferingPlan], trainees: _Trainees
     return out
 
 
-def _persona_enrollments(ctx: _Ctx, plans: list[_OfferingPlan], entries: list[list[_Entry]],
-                         trainees: _Trainees) -> None:
+def _persona_enrollments(
+    ctx: _Ctx, plans: list[_OfferingPlan], entries: list[list[_Entry]], trainees: _Trainees
+) -> None:
     """Put the demo personas into existing enrollment slots, so every count stays as generated."""
     p, rng = ctx.personas, ctx.rng
     protected: set[tuple[int, int]] = set()
 
-    def place(trainee: int, status: str, pred: Callable[[_OfferingPlan], bool],
-              nominated_by: int | None = None) -> None:
+    def place(
+        trainee: int, status: str, pred: Callable[[_OfferingPlan], bool], nominated_by: int | None = None
+    ) -> None:
         order = list(range(len(plans)))
         rng.shuffle(order)
         for i in order:
@@ -954,8 +1212,9 @@ def _persona_enrollments(ctx: _Ctx, plans: list[_OfferingPlan], entries: list[li
         return lambda o: o.course.institution == inst and o.phase in phases and not o.course.prerequisites
 
     def inu_rnd(*phases: str) -> Callable[[_OfferingPlan], bool]:
-        return lambda o: (o.course.institution == "inu" and o.course.track == "rnd" and o.audience == STUDENT
-                          and o.phase in phases)
+        return lambda o: (
+            o.course.institution == "inu" and o.course.track == "rnd" and o.audience == STUDENT and o.phase in phases
+        )
 
     place(p.worker.pk, Status.COMPLETED, incumbent(PAST), nominated_by=p.manager.pk)
     place(p.worker.pk, Status.APPROVED, incumbent(RUNNING, FUTURE), nominated_by=p.manager.pk)
@@ -975,8 +1234,9 @@ def _persona_enrollments(ctx: _Ctx, plans: list[_OfferingPlan], entries: list[li
             place(uid, Status.APPROVED, incumbent(RUNNING, FUTURE), nominated_by=p.manager.pk)
 
 
-def _offerings_create(ctx: _Ctx, plans: list[_OfferingPlan], entries: list[list[_Entry]],
-                      coordinators: dict[str, int]) -> None:
+def _offerings_create(
+    ctx: _Ctx, plans: list[_OfferingPlan], entries: list[list[_Entry]], coordinators: dict[str, int]
+) -> None:
     rng = ctx.rng
     for plan, rows in zip(plans, entries, strict=True):
         plan.offering.approved_count = sum(1 for e in rows if e.status in SEATED)
@@ -1011,7 +1271,10 @@ def _offerings_create(ctx: _Ctx, plans: list[_OfferingPlan], entries: list[list[
             if plan.phase == FUTURE:
                 decided = min(decided, today - dt.timedelta(days=1))
             enrollment = Enrollment(
-                offering_id=plan.offering.pk, trainee_id=e.trainee, status=e.status, source=e.source,
+                offering_id=plan.offering.pk,
+                trainee_id=e.trainee,
+                status=e.status,
+                source=e.source,
                 nominated_by_id=e.nominated_by,
             )
             if e.status in (Status.APPROVED, Status.COMPLETED, Status.REJECTED):
@@ -1062,8 +1325,9 @@ def demo_counts() -> dict[str, int]:
     }
 
 
-def demo_seed(*, scale: str, seed: int = DEFAULT_SEED, today: dt.date | None = None,
-              log: Callable[[str], None] | None = None) -> DemoSummary:
+def demo_seed(
+    *, scale: str, seed: int = DEFAULT_SEED, today: dt.date | None = None, log: Callable[[str], None] | None = None
+) -> DemoSummary:
     """Create the personas and the generated demo data for `scale` (small, namdong or national)."""
     demo_guard()
     if scale not in SCALES:
@@ -1083,16 +1347,22 @@ def demo_seed(*, scale: str, seed: int = DEFAULT_SEED, today: dt.date | None = N
     day = today or timezone.localdate()
     with transaction.atomic():
         personas = personas_create()
-        ctx = _Ctx(rng=rng, scale=SCALES[scale], today=day, terms=demo_terms(day),
-                   password=make_password(DEMO_PASSWORD), personas=personas, log=say)
+        ctx = _Ctx(
+            rng=rng,
+            scale=SCALES[scale],
+            today=day,
+            terms=demo_terms(day),
+            password=make_password(DEMO_PASSWORD),
+            personas=personas,
+            log=say,
+        )
         ctx.surnames = [s for s, _ in SURNAMES]
         ctx.surname_cum = _weighted_cum(w for _, w in SURNAMES)
         institutions = {i.code: i for i in (personas.lead, personas.partner, personas.polytechnic)}
 
         coordinators = {"inu": personas.coordinator.pk}
         for code in ("inha", "kopo-incheon"):
-            coordinators[code] = _users_with(ctx, [ctx.new_user()], Role.COORDINATOR,
-                                             institution=institutions[code])[0]
+            coordinators[code] = _users_with(ctx, [ctx.new_user()], Role.COORDINATOR, institution=institutions[code])[0]
         instructors: dict[str, list[int]] = {"inu": [personas.instructor.pk], "inha": [], "kopo-incheon": []}
         generated = ctx.scale.instructors - 1
         shares = {"inu": round(generated * 0.4), "inha": round(generated * 0.3)}

@@ -118,14 +118,20 @@ class ImportResult:
                 "%(errors)d errors in %(lines)d rows: nothing was imported."
             ) % {"errors": len(self.errors), "lines": len(self.error_lines)}
         if self.dry_run:
-            return _(
-                "미리보기: 신규 %(created)d건, 갱신 %(updated)d건, 변경 없음 %(unchanged)d건 (저장하지 않음) / "
-                "Dry run: %(created)d to create, %(updated)d to update, %(unchanged)d unchanged (nothing saved)."
-            ) % counts
-        return _(
-            "가져오기 완료: 신규 %(created)d건, 갱신 %(updated)d건, 변경 없음 %(unchanged)d건 / "
-            "Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged."
-        ) % counts
+            return (
+                _(
+                    "미리보기: 신규 %(created)d건, 갱신 %(updated)d건, 변경 없음 %(unchanged)d건 (저장하지 않음) / "
+                    "Dry run: %(created)d to create, %(updated)d to update, %(unchanged)d unchanged (nothing saved)."
+                )
+                % counts
+            )
+        return (
+            _(
+                "가져오기 완료: 신규 %(created)d건, 갱신 %(updated)d건, 변경 없음 %(unchanged)d건 / "
+                "Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged."
+            )
+            % counts
+        )
 
 
 class CellError(ValueError):
@@ -354,30 +360,36 @@ def _build_table(
         index[name] = position
         headers[name] = cell_text(header_cells[position]).replace("\ufeff", "").strip()
 
-    missing = []
-    for group in required:
-        options = (group,) if isinstance(group, str) else group
-        if not any(normalize_header(option) in headers for option in options):
-            missing.append(" 또는 ".join(options) if len(options) > 1 else options[0])
+    missing = [
+        (group,) if isinstance(group, str) else group
+        for group in required
+        if not any(normalize_header(c) in headers for c in ((group,) if isinstance(group, str) else group))
+    ]
     if missing:
-        found = ", ".join(headers.values()) or "-"
         raise DomainError(
             _(
-                "필수 열이 없습니다: %(missing)s (찾은 열: %(found)s) / "
-                "Required columns are missing: %(missing)s (found: %(found)s)"
+                "필수 열이 없습니다: %(missing_ko)s (찾은 열: %(found)s) / "
+                "Required columns are missing: %(missing_en)s (found: %(found)s)"
             )
-            % {"missing": ", ".join(missing), "found": found},
+            % {
+                "missing_ko": ", ".join(" 또는 ".join(options) for options in missing),
+                "missing_en": ", ".join(" or ".join(options) for options in missing),
+                "found": ", ".join(headers.values()) or "-",
+            },
             code="missing_columns",
         )
 
     rows: list[Row] = []
-    for line, values in raw_rows if header_line == candidates[-1][0] else _chain(candidates, header_line, raw_rows):
+    for line, values in _chain(candidates, header_line, raw_rows):
         if _is_blank(values):
             continue
         if line - header_line > MAX_ROWS:
             raise DomainError(
-                _("행이 너무 많습니다(최대 %(max)d행). 파일을 나누어 올려 주세요. / "
-                  "Too many rows (at most %(max)d); split the file.") % {"max": MAX_ROWS},
+                _(
+                    "행이 너무 많습니다(최대 %(max)d행). 파일을 나누어 올려 주세요. / "
+                    "Too many rows (at most %(max)d); split the file."
+                )
+                % {"max": MAX_ROWS},
                 code="too_many_rows",
             )
         rows.append(
@@ -443,7 +455,7 @@ def _not_a_number(value: Any) -> CellError:
 
 
 def parse_decimal(value: Any) -> Decimal | None:
-    """"1,234.5" → Decimal("1234.5"); blank → None; anything else raises CellError."""
+    """ "1,234.5" → Decimal("1234.5"); blank → None; anything else raises CellError."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -464,7 +476,7 @@ def parse_decimal(value: Any) -> Decimal | None:
 
 
 def parse_int(value: Any) -> int | None:
-    """"1,234" → 1234, 12.0 → 12; blank → None; fractions and text raise CellError."""
+    """ "1,234" → 1234, 12.0 → 12; blank → None; fractions and text raise CellError."""
     number = parse_decimal(value)
     if number is None:
         return None
@@ -503,8 +515,11 @@ def parse_date(value: Any) -> dt.date | None:
             except ValueError:
                 break
     raise CellError(
-        _("날짜가 아닙니다(예: 2024-03-05, 20240305, 2024.03.05): '%(value)s' / "
-          "Not a date (e.g. 2024-03-05, 20240305, 2024.03.05): '%(value)s'") % {"value": text}
+        _(
+            "날짜가 아닙니다(예: 2024-03-05, 20240305, 2024.03.05): '%(value)s' / "
+            "Not a date (e.g. 2024-03-05, 20240305, 2024.03.05): '%(value)s'"
+        )
+        % {"value": text}
     )
 
 
@@ -513,7 +528,8 @@ def too_long(text: str, max_length: int | None) -> str | None:
     if max_length is None or len(text) <= max_length:
         return None
     return _("%(max)d자를 넘습니다(%(length)d자). / Longer than %(max)d characters (%(length)d).") % {
-        "max": max_length, "length": len(text),
+        "max": max_length,
+        "length": len(text),
     }
 
 
@@ -680,8 +696,10 @@ def import_page(
         if staged is None:
             messages.error(
                 request,
-                _("미리보기한 파일이 없거나 만료되었습니다. 파일을 다시 올려 주세요. / "
-                  "The previewed file is missing or expired; upload it again."),
+                _(
+                    "미리보기한 파일이 없거나 만료되었습니다. 파일을 다시 올려 주세요. / "
+                    "The previewed file is missing or expired; upload it again."
+                ),
             )
             return redirect(url_name)
         try:

@@ -2,8 +2,6 @@
 
 # No `from __future__ import annotations` here: django-ninja reads the endpoint annotations at import time.
 
-from typing import cast
-
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -13,7 +11,8 @@ from sanhak.accounts.models import User
 from sanhak.api.auth import caller
 from sanhak.api.schemas import Pagination, PathId, errors
 from sanhak.common import access
-from sanhak.companies.models import Company, CompanyQuerySet
+from sanhak.common.audit import personal_data_viewed
+from sanhak.companies.models import Company
 
 router = Router(tags=["companies"])
 
@@ -73,8 +72,7 @@ def _with_details(qs: QuerySet[Company]) -> QuerySet[Company]:
 @paginate(Pagination)
 def company_list(request: HttpRequest, filters: Query[CompanyFilters]) -> QuerySet[Company]:
     """Program admins see every company, a company manager their own; everyone else none."""
-    visible = cast(CompanyQuerySet, access.companies_visible(caller(request)))
-    qs = visible.search(filters.q)
+    qs = access.companies_visible(caller(request)).search(filters.q)
     return _with_details(qs).order_by("name", "id")
 
 
@@ -92,4 +90,8 @@ def company_detail(request: HttpRequest, company_id: PathId) -> Company:
 def company_workers(request: HttpRequest, company_id: PathId) -> QuerySet[User]:
     user = caller(request)
     company = access.company_for_user(user, company_id)
-    return access.workers_visible(user, company).order_by("name", "id")
+    workers = access.workers_visible(user, company).order_by("name", "id")
+    personal_data_viewed(
+        request=request, viewer=user, purpose="api_company_workers", subject_ids=workers.values_list("pk", flat=True)
+    )
+    return workers

@@ -54,9 +54,20 @@ PRODUCTS = "생산품"
 PHONE = "전화번호"
 KSIC_COLUMNS = ("대표업종", "업종코드")
 
-PREVIEW_COLUMNS = [FACTORY_NO, BRN, NAME, TOTAL, COMPLEX, "업종코드"]
+PREVIEW_COLUMNS = [FACTORY_NO, BRN, NAME, TOTAL, COMPLEX, "업종코드", "변경 항목"]
 _KSIC_SPLIT = re.compile(r"[\s,;/|·、]+")
 _FIELDS = ("factory_no", "brn", "name", "employees", "address", "complex", "products", "phone")
+_COLUMN_OF = {
+    "factory_no": FACTORY_NO,
+    "brn": BRN,
+    "name": NAME,
+    "employees": TOTAL,
+    "address": ADDRESS,
+    "complex": COMPLEX,
+    "products": PRODUCTS,
+    "phone": PHONE,
+    "ksic_codes": "업종코드",
+}
 
 
 @functools.cache
@@ -90,9 +101,7 @@ def _max_length(field_name: str) -> int | None:
     return Company._meta.get_field(field_name).max_length  # type: ignore[union-attr]
 
 
-def _parse_row(
-    row: Row, table: Table, known_ksic: set[str], complex_default: str
-) -> tuple[_Parsed, list[RowError]]:
+def _parse_row(row: Row, table: Table, known_ksic: set[str], complex_default: str) -> tuple[_Parsed, list[RowError]]:
     parsed = _Parsed(line=row.line)
     errors: list[RowError] = []
 
@@ -321,7 +330,7 @@ def _run(table: Table, *, dry_run: bool, complex_default: str) -> ImportResult:
             company = Company(employees=0)
             _apply(company, p, complex_ids)
             creates.append((p, company))
-            result.add_preview(p.line, "create", _preview(p))
+            result.add_preview(p.line, "create", _preview(p, []))
             continue
         fields = _apply(target, p, complex_ids)
         ksic_differs = bool(p.ksic) and set(p.ksic) != current_ksic[target.pk]
@@ -330,9 +339,9 @@ def _run(table: Table, *, dry_run: bool, complex_default: str) -> ImportResult:
             changed_fields.update(fields)
             if ksic_differs:
                 ksic_changed.append((p, target))
-            result.add_preview(p.line, "update", _preview(p))
+            result.add_preview(p.line, "update", _preview(p, [*fields, *(["ksic_codes"] if ksic_differs else [])]))
         else:
-            result.add_preview(p.line, "unchanged", _preview(p))
+            result.add_preview(p.line, "unchanged", _preview(p, []))
 
     result.errors.sort(key=lambda e: e.line)  # stable: a line's errors stay in column order
     if result.errors:
@@ -356,9 +365,7 @@ def _run(table: Table, *, dry_run: bool, complex_default: str) -> ImportResult:
     for chunk in chunked(stale):
         through.objects.filter(company_id__in=chunk).delete()
     links = [
-        through(company_id=company.pk, ksiccode_id=code)
-        for p, company in [*creates, *ksic_changed]
-        for code in p.ksic
+        through(company_id=company.pk, ksiccode_id=code) for p, company in [*creates, *ksic_changed] for code in p.ksic
     ]
     through.objects.bulk_create(links, batch_size=1000)
     return result
@@ -403,9 +410,10 @@ def _fill_pks(companies: list[Company]) -> None:
             by_brn[str(brn)].pk = pk
 
 
-def _preview(p: _Parsed) -> list[Any]:
+def _preview(p: _Parsed, changed: list[str]) -> list[Any]:
     v = p.values
-    return [v.get("factory_no"), v.get("brn"), v.get("name"), v.get("employees"), v.get("complex"), ", ".join(p.ksic)]
+    labels = ", ".join(_COLUMN_OF[name] for name in changed)
+    return [v.get(key) for key in ("factory_no", "brn", "name", "employees", "complex")] + [", ".join(p.ksic), labels]
 
 
 def _dup(result: ImportResult, bad: set[int], line: int, *, label: str, first: int, key: str | None) -> None:

@@ -44,8 +44,9 @@ COLUMNS: dict[str, tuple[str, int, bool]] = {
 }
 LEVEL = "수준"
 CODE = "능력단위코드"
-PREVIEW_COLUMNS = [CODE, "능력단위명", LEVEL, "대분류명", "중분류명", "소분류명", "세분류명"]
+PREVIEW_COLUMNS = [CODE, "능력단위명", LEVEL, "대분류명", "중분류명", "소분류명", "세분류명", "변경 항목"]
 _FIELDS = [f for f, _w, _r in COLUMNS.values()] + ["level"]
+_COLUMN_OF = {f: column for column, (f, _w, _r) in COLUMNS.items()} | {"level": LEVEL}
 
 
 def _max_length(field_name: str) -> int | None:
@@ -126,29 +127,30 @@ def _run(table: Table, *, dry_run: bool) -> ImportResult:
 
     creates: list[NcsUnit] = []
     updates: list[NcsUnit] = []
+    changed_fields: set[str] = set()
     for line, values in parsed:
-        cells = [values["code"], values["name"], values["level"], values["major_name"], values["middle_name"],
-                 values["minor_name"], values["detail_name"]]
+        cells = [values[f] for f in ("code", "name", "level", "major_name", "middle_name", "minor_name", "detail_name")]
         unit = existing.get(values["code"])
         if unit is None:
             creates.append(NcsUnit(**values))
-            result.add_preview(line, "create", cells)
+            result.add_preview(line, "create", [*cells, ""])
             continue
         changed = [f for f in _FIELDS if getattr(unit, f) != values[f]]
         for f in changed:
             setattr(unit, f, values[f])
         if changed:
             updates.append(unit)
-            result.add_preview(line, "update", cells)
+            changed_fields.update(changed)
+            result.add_preview(line, "update", [*cells, ", ".join(_COLUMN_OF[f] for f in changed)])
         else:
-            result.add_preview(line, "unchanged", cells)
+            result.add_preview(line, "unchanged", [*cells, ""])
 
     if result.errors:
         result.created = result.updated = result.unchanged = 0
         return result
     if not dry_run:
         NcsUnit.objects.bulk_create(creates, batch_size=500)
-        bulk_update_fast(NcsUnit, updates, _FIELDS)
+        bulk_update_fast(NcsUnit, updates, sorted(changed_fields))
     return result
 
 

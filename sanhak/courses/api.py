@@ -5,7 +5,7 @@
 import datetime as dt
 from typing import Any, Literal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, P, PathEx, Query, Router, Schema
@@ -13,8 +13,7 @@ from ninja.pagination import paginate
 
 from sanhak.api.schemas import Pagination, PathId, errors
 from sanhak.courses.models import Course, CourseCompetency, Mode, Offering
-from sanhak.courses.search import query_terms
-from sanhak.courses.selectors import CatalogFilters, catalog_offerings
+from sanhak.courses.selectors import CatalogFilters, catalog_courses, catalog_offerings, competencies_prefetch
 
 router = Router(tags=["courses"])
 
@@ -127,6 +126,12 @@ class CourseFilters(Schema):
     mode: Mode | None = None
 
 
+    def to_catalog(self) -> CatalogFilters:
+        return CatalogFilters(
+            q=self.q, track=self.track, institution=self.institution, competency=self.competency, mode=self.mode or ""
+        )
+
+
 class OfferingFilters(CourseFilters):
     schedule: Literal["evening", "weekend", "evening_or_weekend"] | None = None
     open_seats: bool = Field(False, description="only offerings with a free seat")
@@ -148,30 +153,6 @@ class OfferingFilters(CourseFilters):
 # Reads -------------------------------------------------------------------------------------------
 
 
-def _competencies_prefetch(lookup: str) -> Prefetch:
-    return Prefetch(lookup, queryset=CourseCompetency.objects.select_related("competency").order_by("competency__code"))
-
-
-def courses_search(filters: CourseFilters) -> QuerySet[Course]:
-    """The catalog's courses (active ones), searched and filtered like the catalog's offerings."""
-    qs = (
-        Course.objects.filter(is_active=True)
-        .select_related("institution", "track")
-        .prefetch_related(_competencies_prefetch("course_competencies"))
-    )
-    for term in query_terms(filters.q):
-        qs = qs.filter(search_tokens__contains=term)
-    if filters.track:
-        qs = qs.filter(track_id=filters.track)
-    if filters.institution:
-        qs = qs.filter(institution__code=filters.institution)
-    if filters.competency:
-        qs = qs.filter(course_competencies__competency__code=filters.competency)
-    if filters.mode:
-        qs = qs.filter(mode=filters.mode)
-    return qs.order_by("code")
-
-
 def offering_public(pk: int, *, details: bool = True) -> Offering:
     """An offering by id, like the offering page: offerings are public, so any id may be asked for.
 
@@ -179,7 +160,7 @@ def offering_public(pk: int, *, details: bool = True) -> Offering:
     qs = Offering.objects.filter(pk=pk)
     if details:
         qs = qs.select_related("course__institution", "course__track").prefetch_related(
-            _competencies_prefetch("course__course_competencies"), "instructors", "sessions"
+            competencies_prefetch("course__course_competencies"), "instructors", "sessions"
         )
     offering = qs.first()
     if offering is None:
@@ -194,7 +175,7 @@ def offering_public(pk: int, *, details: bool = True) -> Offering:
 @paginate(Pagination)
 def course_list(request: HttpRequest, filters: Query[CourseFilters]) -> QuerySet[Course]:
     """Active courses of the catalog, by code, with the catalog's search and filters."""
-    return courses_search(filters)
+    return catalog_courses(filters.to_catalog())
 
 
 @router.get(
@@ -207,7 +188,7 @@ def course_detail(request: HttpRequest, code: PathEx[str, P(max_length=30)]) -> 
     """Like the course page, this also answers for a course no longer run (`is_active` false)."""
     course = (
         Course.objects.select_related("institution", "track")
-        .prefetch_related(_competencies_prefetch("course_competencies"), "prerequisites")
+        .prefetch_related(competencies_prefetch("course_competencies"), "prerequisites")
         .filter(code=code)
         .first()
     )

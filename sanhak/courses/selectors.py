@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from sanhak.courses.models import CourseCompetency, Offering
+from sanhak.courses.models import Course, CourseCompetency, Offering
 from sanhak.courses.search import query_terms
+
+QS = TypeVar("QS", bound=QuerySet[Any])
 
 
 @dataclass(frozen=True)
@@ -24,27 +27,43 @@ class CatalogFilters:
     include_past: bool = False
 
 
+def competencies_prefetch(lookup: str) -> Prefetch[Any]:
+    """A course's competencies with their names, in code order (one query for any number of courses)."""
+    return Prefetch(lookup, queryset=CourseCompetency.objects.select_related("competency").order_by("competency__code"))
+
+
+def _filter_courses(qs: QS, filters: CatalogFilters, prefix: str = "") -> QS:
+    """The course-level search and filters, on courses (prefix "") or on offerings ("course__")."""
+    qs = qs.filter(**{f"{prefix}is_active": True})
+    for term in query_terms(filters.q):
+        qs = qs.filter(**{f"{prefix}search_tokens__contains": term})
+    if filters.track:
+        qs = qs.filter(**{f"{prefix}track_id": filters.track})
+    if filters.institution:
+        qs = qs.filter(**{f"{prefix}institution__code": filters.institution})
+    if filters.competency:
+        qs = qs.filter(**{f"{prefix}course_competencies__competency__code": filters.competency})
+    if filters.mode:
+        qs = qs.filter(**{f"{prefix}mode": filters.mode})
+    return qs
+
+
+def catalog_courses(filters: CatalogFilters) -> QuerySet[Course]:
+    """Active courses, searched and filtered like the catalog's offerings, by code."""
+    qs = Course.objects.select_related("institution", "track").prefetch_related(
+        competencies_prefetch("course_competencies")
+    )
+    return _filter_courses(qs, filters).order_by("code")
+
+
 def catalog_offerings(filters: CatalogFilters, *, today: dt.date | None = None) -> QuerySet[Offering]:
     today = today or timezone.localdate()
     qs = Offering.objects.select_related("course__institution", "course__track").prefetch_related(
-        Prefetch(
-            "course__course_competencies",
-            queryset=CourseCompetency.objects.select_related("competency").order_by("competency__code"),
-        )
+        competencies_prefetch("course__course_competencies")
     )
     if not filters.include_past:
         qs = qs.filter(end_date__gte=today)
-    qs = qs.filter(course__is_active=True)
-    for term in query_terms(filters.q):
-        qs = qs.filter(course__search_tokens__contains=term)
-    if filters.track:
-        qs = qs.filter(course__track_id=filters.track)
-    if filters.institution:
-        qs = qs.filter(course__institution__code=filters.institution)
-    if filters.competency:
-        qs = qs.filter(course__course_competencies__competency__code=filters.competency)
-    if filters.mode:
-        qs = qs.filter(course__mode=filters.mode)
+    qs = _filter_courses(qs, filters, "course__")
     if filters.schedule == "evening":
         qs = qs.filter(has_evening=True)
     elif filters.schedule == "weekend":

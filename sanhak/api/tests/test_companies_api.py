@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from sanhak.api.tests.conftest import make_worker
+from sanhak.common.models import PersonalDataAccess
 from sanhak.companies.models import Company
 
 COMPANY_NOT_FOUND = {"code": "not_found", "message": "기업을 찾을 수 없습니다. / Company not found."}
@@ -138,4 +139,6 @@ def test_workers_query_count_is_constant(api, personas):
         make_worker(i, personas.company_a)
     with CaptureQueriesContext(connection) as ten:
         assert api.get(url, as_=personas.manager).json()["count"] == 10
-    assert len(two) == len(ten) == 6  # token, roles, company (x2: the view and workers_visible), count, page
+    # token, roles, company (x2: the view and workers_visible), logged ids + log row (PIPA), count, page
+    assert len(two) == len(ten) == 8
+    assert PersonalDataAccess.objects.filter(purpose="api_company_workers").count() == 3

@@ -18,6 +18,7 @@ from sanhak.common.personas import DEMO_PASSWORD
 from sanhak.companies.models import Company, brn_is_valid
 from sanhak.competencies.models import Competency
 from sanhak.courses.models import Course, CourseCompetency, Offering, Session
+from sanhak.courses.services import course_search_text
 from sanhak.enrollment.models import Enrollment, Status
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +44,14 @@ def fingerprint() -> str:
     demo = "@demo.sanhak.test"
     parts = [
         Company.objects.order_by("brn").values_list(
-            "brn", "factory_no", "name", "employees", "address", "smart_factory_level", "products", "phone",
+            "brn",
+            "factory_no",
+            "name",
+            "employees",
+            "address",
+            "smart_factory_level",
+            "products",
+            "phone",
             "complex__name",
         ),
         Company.ksic_codes.through.objects.order_by("company__brn", "ksiccode_id").values_list(
@@ -55,12 +63,25 @@ def fingerprint() -> str:
             "user__email", "role", "institution__code", "company__brn"
         ),
         TraineeProfile.objects.order_by("user__email").values_list(
-            "user__email", "kind", "employer__brn", "institution__code", "job_title", "prefers_evening",
+            "user__email",
+            "kind",
+            "employer__brn",
+            "institution__code",
+            "job_title",
+            "prefers_evening",
             "prefers_weekend",
         ),
         Course.objects.order_by("code").values_list(
-            "code", "title_ko", "title_en", "description", "institution__code", "program__name_ko", "track_id",
-            "mode", "hours", "search_tokens",
+            "code",
+            "title_ko",
+            "title_en",
+            "description",
+            "institution__code",
+            "program__name_ko",
+            "track_id",
+            "mode",
+            "hours",
+            "search_tokens",
         ),
         CourseCompetency.objects.order_by("course__code", "competency__code").values_list(
             "course__code", "competency__code", "target_level"
@@ -69,18 +90,34 @@ def fingerprint() -> str:
             "from_course__code", "to_course__code"
         ),
         Offering.objects.order_by("course__code", "term", "start_date").values_list(
-            "course__code", "term", "start_date", "end_date", "capacity", "approved_count", "location",
-            "has_evening", "has_weekend", "is_open",
+            "course__code",
+            "term",
+            "start_date",
+            "end_date",
+            "capacity",
+            "approved_count",
+            "location",
+            "has_evening",
+            "has_weekend",
+            "is_open",
         ),
-        Offering.instructors.through.objects.order_by("offering__course__code", "offering__term", "user__email")
-        .values_list("offering__course__code", "offering__term", "user__email"),
+        Offering.instructors.through.objects.order_by(
+            "offering__course__code", "offering__term", "user__email"
+        ).values_list("offering__course__code", "offering__term", "user__email"),
         Session.objects.order_by("offering__course__code", "offering__term", "date", "start_time").values_list(
             "offering__course__code", "offering__term", "date", "start_time", "end_time", "room"
         ),
-        Enrollment.objects.order_by("offering__course__code", "offering__term", "trainee__email", "status")
-        .values_list(
-            "offering__course__code", "offering__term", "trainee__email", "status", "source",
-            "nominated_by__email", "decided_by__email", "decided_at", "waitlisted_at", "reason",
+        Enrollment.objects.order_by("offering__course__code", "offering__term", "trainee__email", "status").values_list(
+            "offering__course__code",
+            "offering__term",
+            "trainee__email",
+            "status",
+            "source",
+            "nominated_by__email",
+            "decided_by__email",
+            "decided_at",
+            "waitlisted_at",
+            "reason",
         ),
     ]
     digest = hashlib.sha256()
@@ -91,7 +128,7 @@ def fingerprint() -> str:
     return digest.hexdigest()
 
 
-class _Rollback(Exception):
+class _RollbackError(Exception):
     pass
 
 
@@ -102,8 +139,8 @@ def seeded_fingerprint(*args: str) -> str:
         with transaction.atomic():
             seed(*args)
             result = fingerprint()
-            raise _Rollback
-    except _Rollback:
+            raise _RollbackError
+    except _RollbackError:
         pass
     assert not Company.objects.exists()
     return result
@@ -114,7 +151,11 @@ def test_small_creates_exactly_the_documented_counts():
 
     small = SCALES["small"]
     assert (small.companies, small.trainees, small.courses, small.offerings, small.enrollments) == (
-        100, 200, 40, 120, 300,
+        100,
+        200,
+        40,
+        120,
+        300,
     )
     counts = demo_counts()
     assert {k: v for k, v in counts.items() if k not in {"company_ksic", "sessions"}} == {
@@ -153,7 +194,10 @@ def test_small_data_is_consistent_and_realistic():
     assert not CourseCompetency.objects.filter(
         Q(target_level__lt=F("course__track__level_min")) | Q(target_level__gt=F("course__track__level_max"))
     ).exists()
-    assert not Course.objects.filter(search_tokens="").exists()
+    for course in Course.objects.prefetch_related("course_competencies__competency"):
+        names = [cc.competency.name_ko for cc in course.course_competencies.all()]
+        assert course.search_tokens == course_search_text(course, names), course.code
+    assert Course.objects.filter(search_tokens__contains=" 로봇").exists()
     assert set(Course.objects.values_list("track_id", flat=True)) == {"rnd", "technical", "skilled"}
 
     # Offerings: seats counted exactly; schedule flags agree with the sessions.
@@ -181,7 +225,10 @@ def test_small_data_is_consistent_and_realistic():
     company_a = Company.objects.get(name="(주)남동정밀")
     workers = TraineeProfile.objects.filter(employer=company_a)
     assert workers.count() >= 8
-    assert Enrollment.objects.filter(trainee__trainee_profile__employer=company_a).values("trainee").distinct().count() >= 8
+    assert (
+        Enrollment.objects.filter(trainee__trainee_profile__employer=company_a).values("trainee").distinct().count()
+        >= 8
+    )
     assert Enrollment.objects.filter(trainee__email="worker@sanhak.test", status=Status.APPROVED).exists()
     assert Enrollment.objects.filter(trainee__email="student@sanhak.test", status=Status.APPROVED).exists()
     assert Offering.objects.filter(instructors__email="instructor@sanhak.test").count() >= 3

@@ -11,13 +11,22 @@ import openpyxl
 import pytest
 from django.contrib.messages import get_messages
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sanhak.common import tabular
-from sanhak.common.errors import DomainError
-from sanhak.common.tabular import CellError, PreviewRow, RowError, parse_date, parse_decimal, parse_int, read_table
+from sanhak.common.errors import ConflictError, DomainError
+from sanhak.common.tabular import (
+    CellError,
+    PreviewRow,
+    RowError,
+    bulk_update_fast,
+    parse_date,
+    parse_decimal,
+    parse_int,
+    read_table,
+)
 from sanhak.companies.importing import column_aliases, companies_import
 from sanhak.companies.models import Company, IndustrialComplex
 
@@ -157,6 +166,17 @@ def test_number_and_date_helpers():
     assert exc.value.message.startswith("날짜가 아닙니다(예: 2024-03-05, 20240305, 2024.03.05): '2024-02-30' / ")
 
 
+def test_bulk_update_fast_writes_nulls_and_mixed_values(personas):
+    a, b = personas.company_a, personas.company_b
+    a.smart_factory_level, b.smart_factory_level = None, 5
+    a.phone, b.phone = "032-1", "032-2"
+    a.employees = b.employees = 7
+    assert bulk_update_fast(Company, [a, b], ["smart_factory_level", "phone", "employees"]) == 2
+    assert sorted(Company.objects.values_list("name", "smart_factory_level", "phone", "employees")) == [
+        ("(주)고잔테크", 5, "032-2", 7), ("(주)남동정밀", None, "032-1", 7)
+    ]
+
+
 # --- the service --------------------------------------------------------------------------------
 
 
@@ -166,7 +186,7 @@ def test_cp949_export_dry_run_then_commit():
     assert preview.errors == []
     assert preview.preview[0] == PreviewRow(
         line=2, action="create",
-        cells=["2811012345601", "1234567891", "(주)가나금속", "1234", "남동국가산업단지", "29229, 25921"],
+        cells=["2811012345601", "1234567891", "(주)가나금속", "1234", "남동국가산업단지", "29229, 25921", ""],
     )
     assert Company.objects.count() == 0
     assert IndustrialComplex.objects.count() == 0
@@ -302,8 +322,12 @@ def test_reimport_updates_instead_of_duplicating(personas):
     ]
     second = csv_bytes([ALIAS_HEADER, *second_rows], "cp949")
     preview = companies_import(data=second, filename="b.csv", dry_run=True)
-    assert [(p.line, p.action) for p in preview.preview] == [
-        (2, "unchanged"), (3, "update"), (4, "update"), (5, "create"), (6, "update")
+    assert [(p.line, p.action, p.cells[-1]) for p in preview.preview] == [
+        (2, "unchanged", ""),
+        (3, "update", "종업원합계"),
+        (4, "update", "업종코드"),
+        (5, "create", ""),
+        (6, "update", "공장관리번호, 종업원합계"),
     ]
     result = companies_import(data=second, filename="b.csv", dry_run=False)
     assert (result.created, result.updated, result.unchanged, result.errors) == (1, 3, 1, [])
@@ -343,6 +367,17 @@ def test_two_rows_for_one_existing_company(personas):
     assert [(e.line, e.column, e.message) for e in result.errors] == [
         (3, "사업자등록번호", "2행과 사업자등록번호가 같습니다. / Same business registration number as line 2.")
     ]
+
+
+def test_a_concurrent_collision_is_a_conflict_not_a_500(monkeypatch):
+    def collide(*args, **kwargs):
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(Company.ksic_codes.through.objects, "bulk_create", collide)
+    with pytest.raises(ConflictError) as exc:
+        companies_import(data=cp949_export(), filename="a.csv", dry_run=False)
+    assert exc.value.message.startswith("다른 변경과 충돌했습니다")
+    assert Company.objects.count() == 0  # the companies written before the collision are rolled back
 
 
 def test_import_query_count_does_not_grow_with_rows():

@@ -59,7 +59,7 @@ def test_dry_run_then_commit():
     assert preview.preview[1] == PreviewRow(
         line=3,
         action="create",
-        cells=["1501020101_14v2", "요구사항 분석", "3", "기계", "기계설계", "기계설계", "기계요소설계"],
+        cells=["1501020101_14v2", "요구사항 분석", "3", "기계", "기계설계", "기계설계", "기계요소설계", ""],
     )
     assert NcsUnit.objects.count() == 0
 
@@ -78,6 +78,10 @@ def test_reimport_updates_by_unit_code():
     changed[2][10] = "기본 설계"  # renamed
     changed[1][11] = 4  # level changed
     new = ["15", "기계", "01", "기계설계", "02", "기계설계", "01", "기계요소설계", "", "1501020103_14v2", "상세설계", 5]
+    preview = ncs_units_import(data=export([*changed, new]), filename="ncs.xlsx", dry_run=True)
+    assert [(p.line, p.action, p.cells[-1]) for p in preview.preview] == [
+        (2, "unchanged", ""), (3, "update", "수준"), (4, "update", "능력단위명"), (5, "create", "")
+    ]
     result = ncs_units_import(data=export([*changed, new]), filename="ncs.xlsx", dry_run=False)
     assert (result.created, result.updated, result.unchanged, result.errors) == (1, 2, 1, [])
     assert NcsUnit.objects.count() == 4

@@ -22,11 +22,16 @@ class Command(BaseCommand):
     help = "데모 데이터를 만듭니다(운영 설정에서는 거부). / Creates deterministic demo data (refused in production)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--scale", choices=list(SCALES), default="small",
-                            help="small (~100 companies), namdong (~8,000), national (~80,000)")
+        parser.add_argument(
+            "--scale",
+            choices=list(SCALES),
+            default="small",
+            help="small (~100 companies), namdong (~8,000), national (~80,000)",
+        )
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
-        parser.add_argument("--if-empty", action="store_true",
-                            help="do nothing when the database already has companies or courses")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="do nothing when the database already has companies or courses"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -34,8 +39,10 @@ class Command(BaseCommand):
         except DemoRefusedError as exc:
             raise CommandError(str(exc)) from exc
         if options["if_empty"] and demo_database_has_data():
-            self.stdout.write("데이터베이스에 이미 데이터가 있어 데모 데이터를 만들지 않았습니다. / "
-                              "The database already has data; demo data not created.")
+            self.stdout.write(
+                "데이터베이스에 이미 데이터가 있어 데모 데이터를 만들지 않았습니다. / "
+                "The database already has data; demo data not created."
+            )
             return
         scale = options["scale"]
         verbose = options["verbosity"] >= 1
@@ -50,8 +57,10 @@ class Command(BaseCommand):
         width = max(len(k) for k in summary.counts)
         for key, value in summary.counts.items():
             self.stdout.write(f"  {key.ljust(width)}  {value:>9,}")
-        self.stdout.write(self.style.SUCCESS(
-            f"데모 데이터 생성 완료 / demo data created: scale={summary.scale} seed={summary.seed} "
-            f"in {summary.seconds:.1f} s. Demo logins (admin@, coordinator@, instructor@, manager@, worker@, "
-            f"student@sanhak.test) use the password {DEMO_PASSWORD}"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"데모 데이터 생성 완료 / demo data created: scale={summary.scale} seed={summary.seed} "
+                f"in {summary.seconds:.1f} s. Demo logins (admin@, coordinator@, instructor@, manager@, worker@, "
+                f"student@sanhak.test) use the password {DEMO_PASSWORD}"
+            )
+        )

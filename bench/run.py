@@ -346,7 +346,7 @@ def pages(ids: dict[str, Any]) -> list[Page]:
         Page(
             "offering detail",
             f"/courses/offerings/{offering['id']}/",
-            note=f"anonymous; upcoming offering with {offering['active_enrollments']} active enrollments",
+            note=f"upcoming offering with {offering['active_enrollments']} active enrollments",
         ),
         Page(
             "offering detail (manager)",

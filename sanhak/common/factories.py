@@ -93,6 +93,12 @@ class CompanyFactory(DjangoModelFactory[Company]):
     products = "금형 부품"
 
 
+def _forget_roles(user: User) -> None:
+    """Drop the user's cached role properties after roles were added."""
+    for name in ("role_assignments", "role_set", "coordinated_institution_ids", "managed_company_ids"):
+        user.__dict__.pop(name, None)
+
+
 class UserFactory(DjangoModelFactory[User]):
     class Meta:
         model = User
@@ -105,15 +111,16 @@ class UserFactory(DjangoModelFactory[User]):
 
     @factory.post_generation
     def roles(
-        self, create: bool, extracted: Iterable[tuple[str, Institution | None, Company | None]] | None,
+        obj: User,  # noqa: N805 - post_generation passes the created object
+        create: bool,
+        extracted: Iterable[tuple[str, Institution | None, Company | None]] | None,
         **kwargs: Any,
     ) -> None:
         """`UserFactory(roles=[(Role.COORDINATOR, institution, None)])`."""
         if create and extracted:
             for role, institution, company in extracted:
-                RoleAssignment.objects.create(user=self, role=role, institution=institution, company=company)
-            self.__dict__.pop("role_assignments", None)
-            self.__dict__.pop("role_set", None)
+                RoleAssignment.objects.create(user=obj, role=role, institution=institution, company=company)
+            _forget_roles(obj)
 
 
 class TraineeProfileFactory(DjangoModelFactory[TraineeProfile]):
@@ -139,11 +146,10 @@ class TraineeFactory(UserFactory):
     profile = factory.RelatedFactory(TraineeProfileFactory, factory_related_name="user")
 
     @factory.post_generation
-    def roles(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+    def roles(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
         if create:
-            RoleAssignment.objects.get_or_create(user=self, role=Role.TRAINEE, institution=None, company=None)
-            self.__dict__.pop("role_assignments", None)
-            self.__dict__.pop("role_set", None)
+            RoleAssignment.objects.get_or_create(user=obj, role=Role.TRAINEE, institution=None, company=None)
+            _forget_roles(obj)
 
 
 # Courses, offerings, sessions --------------------------------------------------------------------
@@ -197,9 +203,9 @@ class OfferingFactory(DjangoModelFactory[Offering]):
     is_open = True
 
     @factory.post_generation
-    def instructors(self, create: bool, extracted: Iterable[User] | None, **kwargs: Any) -> None:
+    def instructors(obj: Offering, create: bool, extracted: Iterable[User] | None, **kwargs: Any) -> None:  # noqa: N805
         if create and extracted:
-            self.instructors.set(extracted)
+            obj.instructors.set(extracted)
 
 
 class SessionFactory(DjangoModelFactory[Session]):

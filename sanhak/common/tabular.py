@@ -1,4 +1,4 @@
-"""Reading uploaded tables (CSV or XLSX) for the importers, and the upload → preview → commit pages.
+"""Reading uploaded tables (CSV or XLSX) for the importers.
 
 `read_table()` turns the bytes of an uploaded file into header-normalised rows that keep the physical
 line number of the file (the header is line 1), so every error can point at the line a person sees
@@ -8,46 +8,34 @@ rows are collected by the importers as `RowError`s and returned in an `ImportRes
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
 import io
 import re
-import secrets
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 from typing import Any, TypeVar
 
-from django import forms
-from django.contrib import messages
-from django.contrib.sessions.backends.base import SessionBase
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import connection, connections, router
 from django.db.models import Model
 from django.db.models.expressions import RawSQL
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from sanhak.common.errors import DomainError
 
 T = TypeVar("T")
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 100_000
 HEADER_SEARCH_ROWS = 20
 PREVIEW_LIMIT = 50
 
-_XLSX_EXTENSIONS = {".xlsx", ".xlsm"}
-_CSV_EXTENSIONS = {".csv", ".txt", ".tsv"}
+XLSX_EXTENSIONS = {".xlsx", ".xlsm"}
+CSV_EXTENSIONS = {".csv", ".txt", ".tsv"}
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (Excel 97–2003)
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"))
@@ -209,7 +197,7 @@ def read_table(
             ),
             code="xls_unsupported",
         )
-    if data.startswith(_ZIP_MAGIC) or ext in _XLSX_EXTENSIONS:
+    if data.startswith(_ZIP_MAGIC) or ext in XLSX_EXTENSIONS:
         fmt, encoding, raw_rows = "xlsx", None, _xlsx_rows(data)
     else:
         fmt = "csv"
@@ -576,157 +564,3 @@ def bulk_update_fast(model: type[Model], objs: Sequence[Model], fields: Sequence
             values[column.attname] = RawSQL(sql, params, output_field=column)  # noqa: S611 - placeholders only
         updated += model._default_manager.filter(pk__in=pks).update(**values)
     return updated
-
-
-# ---------------------------------------------------------------------------------------------
-# The upload → dry-run preview → commit pages
-# ---------------------------------------------------------------------------------------------
-
-
-class ImportUploadForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("파일"),
-        help_text=gettext_lazy("CSV(UTF-8 또는 CP949/EUC-KR) 또는 XLSX, 최대 20MB"),
-    )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _("파일이 너무 큽니다(최대 20MB). / The file is too large (at most 20 MB)."), code="too_large"
-            )
-        ext = PurePath(upload.name or "").suffix.lower()
-        if ext not in _XLSX_EXTENSIONS | _CSV_EXTENSIONS:
-            raise forms.ValidationError(
-                _("CSV 또는 XLSX 파일만 올릴 수 있습니다. / Only CSV or XLSX files can be uploaded."), code="extension"
-            )
-        return upload
-
-
-STAGING_DIR = "imports"
-STAGING_MAX_AGE = dt.timedelta(hours=24)
-
-
-@dataclass(frozen=True)
-class StagedUpload:
-    token: str
-    filename: str
-    data: bytes
-    options: dict[str, Any]
-
-
-def _session_key(kind: str) -> str:
-    return f"import:{kind}"
-
-
-def upload_stage(*, session: SessionBase, kind: str, data: bytes, filename: str, options: dict[str, Any]) -> str:
-    """Keep the uploaded bytes server-side (storage `imports/<token>`) until the user confirms the import.
-
-    The token is random and remembered in this user's session, so a commit can only use the file the
-    same user previewed — the client never re-sends (or swaps) the file.
-    """
-    upload_discard(session=session, kind=kind)
-    _purge_stale()
-    token = secrets.token_urlsafe(24)
-    path = default_storage.save(f"{STAGING_DIR}/{token}", ContentFile(data))
-    session[_session_key(kind)] = {"token": token, "path": path, "filename": filename, "options": options}
-    return token
-
-
-def upload_load(*, session: SessionBase, kind: str, token: str) -> StagedUpload | None:
-    entry = session.get(_session_key(kind))
-    if not entry or not token or not secrets.compare_digest(str(entry.get("token", "")), token):
-        return None
-    try:
-        with default_storage.open(entry["path"], "rb") as fh:
-            data = fh.read()
-    except (OSError, FileNotFoundError):
-        return None
-    return StagedUpload(token=token, filename=entry["filename"], data=data, options=dict(entry.get("options", {})))
-
-
-def upload_discard(*, session: SessionBase, kind: str) -> None:
-    entry = session.pop(_session_key(kind), None)
-    if entry:
-        with contextlib.suppress(OSError):
-            default_storage.delete(entry["path"])
-
-
-def _purge_stale() -> None:
-    """Best effort: remove staged uploads nobody confirmed within a day."""
-    cutoff = timezone.now() - STAGING_MAX_AGE
-    try:
-        _, files = default_storage.listdir(STAGING_DIR)
-        for name in files:
-            path = f"{STAGING_DIR}/{name}"
-            if default_storage.get_modified_time(path) < cutoff:
-                default_storage.delete(path)
-    except (OSError, NotImplementedError, FileNotFoundError):
-        pass
-
-
-ImportRunner = Callable[[bytes, str, bool, dict[str, Any]], ImportResult]
-
-
-def import_page(
-    request: HttpRequest,
-    *,
-    kind: str,
-    form_class: type[ImportUploadForm],
-    run: ImportRunner,
-    template_name: str,
-    url_name: str,
-    context: dict[str, Any] | None = None,
-) -> HttpResponse:
-    """The shared flow of the import pages (access is checked by the calling view).
-
-    POST with a file → dry run; when clean, the bytes are staged and the preview offers "확정(import)".
-    POST action=commit with the staged token → the real import, a message, a redirect.
-    POST action=cancel → the staged file is dropped.
-    """
-    result: ImportResult | None = None
-    token = ""
-    action = request.POST.get("action", "") if request.method == "POST" else ""
-    form = form_class()
-    if action == "cancel":
-        upload_discard(session=request.session, kind=kind)
-        return redirect(url_name)
-    if action == "commit":
-        staged = upload_load(session=request.session, kind=kind, token=request.POST.get("token", ""))
-        if staged is None:
-            messages.error(
-                request,
-                _(
-                    "미리보기한 파일이 없거나 만료되었습니다. 파일을 다시 올려 주세요. / "
-                    "The previewed file is missing or expired; upload it again."
-                ),
-            )
-            return redirect(url_name)
-        try:
-            result = run(staged.data, staged.filename, False, staged.options)
-        except DomainError as exc:
-            upload_discard(session=request.session, kind=kind)
-            messages.error(request, exc.message)
-            return redirect(url_name)
-        upload_discard(session=request.session, kind=kind)
-        if result.ok:
-            messages.success(request, result.summary())
-            return redirect(url_name)
-    elif request.method == "POST":
-        form = form_class(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            data = upload.read()
-            filename = upload.name or ""
-            options = {k: v for k, v in form.cleaned_data.items() if k != "file"}
-            try:
-                result = run(data, filename, True, options)
-            except DomainError as exc:
-                form.add_error("file", exc.message)
-            else:
-                if result.ok:
-                    token = upload_stage(
-                        session=request.session, kind=kind, data=data, filename=filename, options=options
-                    )
-    ctx = {"form": form, "result": result, "token": token, **(context or {})}
-    return render(request, template_name, ctx)

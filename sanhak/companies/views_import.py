@@ -9,8 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from sanhak.accounts.models import Role
+from sanhak.common.imports import ImportUploadForm, import_page
 from sanhak.common.permissions import role_required
-from sanhak.common.tabular import ImportResult, ImportUploadForm, import_page
+from sanhak.common.tabular import ImportResult
 from sanhak.companies.importing import companies_import
 
 

@@ -7,8 +7,9 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 
 from sanhak.accounts.models import Role
+from sanhak.common.imports import ImportUploadForm, import_page
 from sanhak.common.permissions import role_required
-from sanhak.common.tabular import ImportResult, ImportUploadForm, import_page
+from sanhak.common.tabular import ImportResult
 from sanhak.competencies.importing import COLUMNS, LEVEL, ncs_units_import
 
 

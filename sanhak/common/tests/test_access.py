@@ -16,6 +16,7 @@ from sanhak.common.access import (
     enrollment_manageable,
     enrollment_own,
     enrollments_visible,
+    managed_company,
     offering_manageable,
     offering_roster_visible,
     offerings_manageable,
@@ -139,6 +140,14 @@ def test_require_company_manager(personas):
             require_company_manager(user)
 
 
+def test_managed_company_is_the_manager_s_own(personas):
+    assert managed_company(personas.manager) == personas.company_a
+    assert managed_company(personas.manager_b) == personas.company_b
+    for user in (personas.admin, personas.coordinator, personas.worker, AnonymousUser()):
+        with pytest.raises(PermissionDenied):
+            managed_company(user)
+
+
 # Offerings: managing and rosters -----------------------------------------------------------------
 
 
@@ -205,8 +214,12 @@ def test_roster_visibility_for_managers_and_trainees(personas, world):
 
 EXPECTED_VISIBLE = {
     "admin": [
-        "worker@lead_taught", "worker2@partner", "worker_b@lead_other", "worker_b@partner",
-        "student@lead_taught", "student@partner",
+        "worker@lead_taught",
+        "worker2@partner",
+        "worker_b@lead_other",
+        "worker_b@partner",
+        "student@lead_taught",
+        "student@partner",
     ],
     "coordinator": ["worker@lead_taught", "worker_b@lead_other", "student@lead_taught"],
     "instructor": ["worker@lead_taught", "student@lead_taught"],

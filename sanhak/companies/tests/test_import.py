@@ -15,7 +15,7 @@ from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from sanhak.common import tabular
+from sanhak.common import imports
 from sanhak.common.errors import ConflictError, DomainError
 from sanhak.common.tabular import (
     CellError,
@@ -522,7 +522,7 @@ def test_page_rejects_unreadable_and_oversized_files(client, personas, monkeypat
     ]
     response = client.post(url, {"file": upload("old.csv", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 10)})
     assert response.context["form"].errors["file"][0].startswith("예전 Excel(.xls) 형식은 읽을 수 없습니다.")
-    monkeypatch.setattr(tabular, "MAX_UPLOAD_BYTES", 10)
+    monkeypatch.setattr(imports, "MAX_UPLOAD_BYTES", 10)
     response = client.post(url, {"file": upload("big.csv", cp949_export())})
     assert response.context["form"].errors["file"] == [
         "파일이 너무 큽니다(최대 20MB). / The file is too large (at most 20 MB)."

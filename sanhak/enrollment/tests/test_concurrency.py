@@ -189,9 +189,7 @@ def test_parallel_applications_then_approvals_fill_exactly_the_free_seats(backen
     assert final == {Status.APPROVED: 3, Status.WAITLISTED: 17}
     # An application is waitlisted straight away only once the seats are gone: never before.
     assert {applied for applied, _ in results} <= {Status.PENDING, Status.WAITLISTED}
-    rows = Counter(
-        Enrollment.objects.filter(trainee__in=trainees).values_list("status", flat=True)
-    )
+    rows = Counter(Enrollment.objects.filter(trainee__in=trainees).values_list("status", flat=True))
     assert rows == {Status.APPROVED: 3, Status.WAITLISTED: 17}
     assert Enrollment.objects.filter(trainee__in=trainees).count() == THREADS  # one row each
     _assert_seats_consistent(offering)

@@ -166,8 +166,9 @@ def test_missing_prerequisites_refuse_and_completing_them_allows(personas):
 
     # Complete one prerequisite: still refused, naming only the other.
     basics_run = OfferingFactory(course=basics)
-    done = enrollment_approve(enrollment=enrollment_apply(offering=basics_run, trainee=personas.worker),
-                              by=personas.coordinator)
+    done = enrollment_approve(
+        enrollment=enrollment_apply(offering=basics_run, trainee=personas.worker), by=personas.coordinator
+    )
     enrollment_complete(enrollment=done, by=personas.instructor)
     assert missing_prerequisites(offering=offering, trainee=personas.worker) == ["센서 기초"]
     with pytest.raises(DomainError) as exc_info:
@@ -177,8 +178,9 @@ def test_missing_prerequisites_refuse_and_completing_them_allows(personas):
 
     # Only a completed enrollment counts: approved (not yet completed) is not enough.
     sensors_run = OfferingFactory(course=sensors)
-    approved = enrollment_approve(enrollment=enrollment_apply(offering=sensors_run, trainee=personas.worker),
-                                  by=personas.coordinator)
+    approved = enrollment_approve(
+        enrollment=enrollment_apply(offering=sensors_run, trainee=personas.worker), by=personas.coordinator
+    )
     assert missing_prerequisites(offering=offering, trainee=personas.worker) == ["센서 기초"]
 
     enrollment_complete(enrollment=approved, by=personas.instructor)
@@ -209,9 +211,7 @@ def test_manager_nominates_several_workers_at_once(personas):
     created = enrollment_nominate(offering=offering, trainees=[personas.worker, personas.worker2], by=personas.manager)
 
     assert [e.trainee_id for e in created] == [personas.worker.pk, personas.worker2.pk]
-    rows = list(
-        Enrollment.objects.order_by("id").values_list("trainee_id", "status", "source", "nominated_by_id")
-    )
+    rows = list(Enrollment.objects.order_by("id").values_list("trainee_id", "status", "source", "nominated_by_id"))
     assert rows == [
         (personas.worker.pk, Status.PENDING, Source.NOMINATION, personas.manager.pk),
         (personas.worker2.pk, Status.PENDING, Source.NOMINATION, personas.manager.pk),

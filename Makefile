@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
-.PHONY: run setup test lint bench deps migrate static demo browser-deps
+.PHONY: run setup test lint bench deps migrate static demo browser-deps messages
 
 run: setup
 	@$(PY) manage.py demo_banner --port $(PORT)
@@ -45,3 +45,7 @@ lint: deps
 
 bench: deps
 	$(PY) bench/run.py
+
+messages: deps
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=bench
+	$(PY) manage.py compilemessages -l en --ignore=.venv

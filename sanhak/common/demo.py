@@ -85,8 +85,6 @@ SCALES: dict[str, Scale] = {
         managers=20_000,
     ),
 }
-PERSONA_COUNT = 9  # admin, coordinator, instructor, manager, manager-b, worker, worker2, worker-b, student
-PROGRAM_COUNT = 7
 
 
 # --------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from sanhak.accounts.models import Institution, PrivacyConsent, Role, RoleAssignment, TraineeProfile, User
@@ -57,10 +58,10 @@ def institutions_ensure() -> list[Institution]:
     return out
 
 
-def _user(email: str, name: str, password: str, *roles: tuple[str, Institution | None, Company | None]) -> User:
+def _user(email: str, name: str, password_hash: str, *roles: tuple[str, Institution | None, Company | None]) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User.objects.create_user(email=email, password=password, name=name)
+        user = User.objects.create(email=email, password=password_hash, name=name)
     for role, institution, company in roles:
         RoleAssignment.objects.get_or_create(user=user, role=role, institution=institution, company=company)
     PrivacyConsent.objects.get_or_create(user=user, policy_version="2026-11-01")
@@ -69,6 +70,7 @@ def _user(email: str, name: str, password: str, *roles: tuple[str, Institution |
 
 @transaction.atomic
 def personas_create(*, domain: str = "sanhak.test", password: str = DEMO_PASSWORD) -> Personas:
+    password = make_password(password)  # hashed once for all of them
     lead, partner, poly, office = institutions_ensure()
     complex_, _ = IndustrialComplex.objects.get_or_create(name="남동국가산업단지", defaults={"region": "인천 남동구"})
     company_a, _ = Company.objects.get_or_create(

@@ -9,6 +9,15 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
 
+@pytest.fixture(autouse=True)
+def _korean_by_default():  # type: ignore[no-untyped-def]
+    """Each test starts in the default language (a previous request may have activated English)."""
+    from django.utils import translation
+
+    with translation.override("ko"):
+        yield
+
+
 @pytest.fixture
 def personas(db):  # type: ignore[no-untyped-def]
     from sanhak.common.personas import personas_create

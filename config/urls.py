@@ -9,6 +9,7 @@ from sanhak.common import views as common_views
 urlpatterns = [
     path("", common_views.home, name="home"),
     path("healthz", common_views.healthz, name="healthz"),
+    path("notifications/", common_views.notifications, name="notifications"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("sanhak.accounts.urls")),
     path("companies/", include("sanhak.companies.urls")),

@@ -165,10 +165,20 @@ class RoleAssignment(models.Model):
         verbose_name = _("역할")
         verbose_name_plural = _("역할")
         constraints = [
+            # One row per (user, role, scope); written as partial constraints because SQLite
+            # cannot treat NULL scopes as equal (nulls_distinct=False).
             models.UniqueConstraint(
-                fields=["user", "role", "institution", "company"],
-                name="role_assignment_unique",
-                nulls_distinct=False,
+                fields=["user", "role", "institution"],
+                condition=Q(institution__isnull=False),
+                name="role_unique_per_institution",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "company"], condition=Q(company__isnull=False), name="role_unique_per_company"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(institution__isnull=True, company__isnull=True),
+                name="role_unique_unscoped",
             ),
             models.CheckConstraint(
                 condition=~Q(role__in=["coordinator", "instructor"]) | Q(institution__isnull=False),

@@ -1,4 +1,4 @@
-"""Template context shared by every page: the current user's roles for the navigation."""
+"""Template context shared by every page: the current user's roles and unread notifications."""
 
 from __future__ import annotations
 
@@ -7,14 +7,15 @@ from typing import Any
 from django.http import HttpRequest
 
 from sanhak.accounts.models import Role
+from sanhak.common.models import Notification
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
-    roles = user.role_set if user.is_authenticated else frozenset()
-    unread = 0
+    if not user.is_authenticated:
+        return {"nav_roles": frozenset(), "Role": Role, "nav_unread": 0}
     return {
-        "nav_roles": roles,
+        "nav_roles": user.role_set,
         "Role": Role,
-        "nav_unread": unread,
+        "nav_unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),
     }

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import timezone
 
 from sanhak.common.models import Notification
 
@@ -29,3 +30,7 @@ def notification_send(*, user: User, message: str, url: str = "") -> Notificatio
 
     transaction.on_commit(_mail)
     return notification
+
+
+def notifications_mark_read(*, user: User) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())

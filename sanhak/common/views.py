@@ -2,6 +2,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from sanhak.common.dashboard import home_context
+from sanhak.common.models import Notification
+from sanhak.common.notifications import notifications_mark_read
+from sanhak.common.permissions import AuthedRequest, login_required_view
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -11,3 +14,11 @@ def home(request: HttpRequest) -> HttpResponse:
 def healthz(request: HttpRequest) -> HttpResponse:
     """For load balancers (and the benchmark's trivial-view baseline): no database, no template."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_required_view
+def notifications(request: AuthedRequest) -> HttpResponse:
+    """The user's notifications, newest first; opening the page marks them read."""
+    items = list(Notification.objects.filter(user=request.user)[:100])
+    notifications_mark_read(user=request.user)
+    return render(request, "common/notifications.html", {"items": items})

@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from sanhak.accounts.models import Role
 from sanhak.common.errors import ConflictError, DomainError
@@ -109,8 +111,13 @@ def enrollment_nominate(*, offering: Offering, trainees: Sequence[User], by: Use
     return [_create(offering=locked, trainee=t, source=Source.NOMINATION, nominated_by=by) for t in trainees]
 
 
-def _notify_decision(enrollment: Enrollment, message: str) -> None:
-    notification_send(user=enrollment.trainee, message=message, url=reverse("enrollment:my_courses"))
+def _notify_decision(enrollment: Enrollment, message: str, **params: str) -> None:
+    """Tell the trainee. `message` is marked with gettext_noop and translated here, in the site's
+    language: the text is stored and e-mailed to the trainee, so it must not depend on the interface
+    language of whoever made the decision (an English-speaking coordinator)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = _(message) % params
+    notification_send(user=enrollment.trainee, message=text, url=reverse("enrollment:my_courses"))
 
 
 @transaction.atomic
@@ -132,8 +139,8 @@ def enrollment_approve(*, enrollment: Enrollment, by: User) -> Enrollment:
         enrollment.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
         _notify_decision(
             enrollment,
-            _("%(course)s 수강이 승인되었습니다. / Your enrollment in %(course)s was approved.")
-            % {"course": offering.course.title_ko},
+            gettext_noop("%(course)s 수강이 승인되었습니다. / Your enrollment in %(course)s was approved."),
+            course=offering.course.title_ko,
         )
     elif enrollment.status == Status.PENDING:
         enrollment.status = Status.WAITLISTED
@@ -141,8 +148,10 @@ def enrollment_approve(*, enrollment: Enrollment, by: User) -> Enrollment:
         enrollment.save(update_fields=["status", "waitlisted_at", "updated_at"])
         _notify_decision(
             enrollment,
-            _("%(course)s 정원이 찼습니다. 대기자로 등록되었습니다. / %(course)s is full; you are on the waitlist.")
-            % {"course": offering.course.title_ko},
+            gettext_noop(
+                "%(course)s 정원이 찼습니다. 대기자로 등록되었습니다. / %(course)s is full; you are on the waitlist."
+            ),
+            course=offering.course.title_ko,
         )
     return enrollment
 
@@ -167,8 +176,11 @@ def enrollment_reject(*, enrollment: Enrollment, by: User, reason: str) -> Enrol
     enrollment.save(update_fields=["status", "reason", "decided_by", "decided_at", "updated_at"])
     _notify_decision(
         enrollment,
-        _("%(course)s 수강 신청이 반려되었습니다: %(reason)s / Your application to %(course)s was rejected: %(reason)s")
-        % {"course": offering.course.title_ko, "reason": reason},
+        gettext_noop(
+            "%(course)s 수강 신청이 반려되었습니다: %(reason)s / Your application to %(course)s was rejected: %(reason)s"
+        ),
+        course=offering.course.title_ko,
+        reason=reason,
     )
     if was_approved:
         _release_seat(offering)
@@ -202,8 +214,10 @@ def _release_seat(offering: Offering) -> None:
     first.save(update_fields=["status", "decided_at", "updated_at"])
     _notify_decision(
         first,
-        _("자리가 나서 %(course)s 수강이 승인되었습니다. / A seat opened: your enrollment in %(course)s is approved.")
-        % {"course": offering.course.title_ko},
+        gettext_noop(
+            "자리가 나서 %(course)s 수강이 승인되었습니다. / A seat opened: your enrollment in %(course)s is approved."
+        ),
+        course=offering.course.title_ko,
     )
 
 

@@ -43,3 +43,26 @@ def test_english_interface(client, personas):
     client.cookies.load({"django_language": "en"})
     body = client.get(reverse("courses:catalog")).content.decode()
     assert 'lang="en"' in body
+
+
+def test_waitlisted_trainee_is_told_when_promoted(client, personas, catalog):
+    from sanhak.enrollment.services import enrollment_approve, enrollment_cancel
+
+    offering = catalog.molding_offering
+    offering.capacity = 1
+    offering.save()
+    first = enrollment_apply(offering=offering, trainee=personas.worker)
+    enrollment_approve(enrollment=first, by=personas.admin)
+    waiting = enrollment_apply(offering=offering, trainee=personas.student)
+    assert waiting.status == "waitlisted"
+    enrollment_cancel(enrollment=first, by=personas.worker)
+    client.force_login(personas.student)
+    home = client.get(reverse("home")).content.decode()
+    assert 'aria-label="읽지 않은 알림">1</span>' in home
+    body = client.get(reverse("notifications")).content.decode()
+    assert "자리가 나서 사출성형 공정 최적화 수강이 승인되었습니다" in body
+    assert 'aria-label="읽지 않은 알림"' not in client.get(reverse("home")).content.decode()
+
+
+def test_notifications_require_login(client):
+    assert client.get(reverse("notifications")).status_code == 302

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from sanhak.common.errors import ConflictError, DomainError
 from sanhak.common.factories import CourseFactory, EnrollmentFactory, OfferingFactory
@@ -307,6 +307,22 @@ def test_approve_fills_seats_then_waitlists(personas):
     ]
     assert _messages(personas.student) == [
         "협동로봇 안전 정원이 찼습니다. 대기자로 등록되었습니다. / 협동로봇 안전 is full; you are on the waitlist."
+    ]
+
+
+def test_the_trainee_is_told_in_the_site_language_whatever_the_approver_uses(personas):
+    """The notification is stored and e-mailed: it must not follow the approver's interface language."""
+    offering = OfferingFactory(capacity=1, course__title_ko="MES 구축")
+    first = enrollment_apply(offering=offering, trainee=personas.worker)
+    second = enrollment_apply(offering=offering, trainee=personas.worker2)
+
+    with translation.override("en"):
+        enrollment_approve(enrollment=first, by=personas.coordinator)
+        enrollment_approve(enrollment=second, by=personas.coordinator)
+
+    assert _messages(personas.worker) == ["MES 구축 수강이 승인되었습니다. / Your enrollment in MES 구축 was approved."]
+    assert _messages(personas.worker2) == [
+        "MES 구축 정원이 찼습니다. 대기자로 등록되었습니다. / MES 구축 is full; you are on the waitlist."
     ]
 
 

@@ -18,6 +18,24 @@ def _korean_by_default():  # type: ignore[no-untyped-def]
         yield
 
 
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):  # type: ignore[no-untyped-def]
+    """Transactional tests (threads, live server) end with a flush that empties every table, the
+    migrations' reference rows too; reload them (with the migrations' own loaders) for the next one."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or "live_server" in request.fixturenames
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from sanhak.companies.models import KsicCode
+    from sanhak.companies.reference import load_ksic
+    from sanhak.competencies.models import Competency, NcsLevel, Track
+    from sanhak.competencies.reference import load_reference
+
+    load_reference(NcsLevel, Track, Competency)
+    load_ksic(KsicCode)
+
+
 @pytest.fixture
 def personas(db):  # type: ignore[no-untyped-def]
     from sanhak.common.personas import personas_create

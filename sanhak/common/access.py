@@ -33,6 +33,7 @@ def _authenticated(user: Any) -> User:
 
 # Companies ---------------------------------------------------------------------------------------
 
+
 def companies_visible(user: Any) -> CompanyQuerySet:
     """Program admins see every company; a company manager sees their own; nobody else any."""
     user = _authenticated(user)
@@ -57,6 +58,7 @@ def workers_visible(user: Any, company: Company) -> QuerySet[User]:
 
 
 # Offerings and enrollments -----------------------------------------------------------------------
+
 
 def offerings_manageable(user: Any) -> QuerySet[Offering]:
     """Offerings whose enrollments the user decides: program admins all, coordinators their institutions'."""
@@ -95,9 +97,7 @@ def offering_roster_visible(user: Any, pk: Any) -> Offering:
 def enrollment_manageable(user: Any, pk: Any) -> Enrollment:
     offerings = offerings_manageable(user)
     try:
-        return Enrollment.objects.select_related("offering__course", "trainee").get(
-            pk=int(pk), offering__in=offerings
-        )
+        return Enrollment.objects.select_related("offering__course", "trainee").get(pk=int(pk), offering__in=offerings)
     except (Enrollment.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404(_("신청을 찾을 수 없습니다. / Enrollment not found.")) from exc
 

@@ -83,7 +83,8 @@ def company_detail(request: HttpRequest, company_id: PathId) -> Company:
 
 
 @router.get(
-    "/companies/{company_id}/workers", response={200: list[WorkerOut], **errors(401, 404, 422)},
+    "/companies/{company_id}/workers",
+    response={200: list[WorkerOut], **errors(401, 404, 422)},
     summary="The company's incumbent workers",
 )
 @paginate(Pagination)

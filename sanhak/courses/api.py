@@ -125,7 +125,6 @@ class CourseFilters(Schema):
     competency: str = Field("", max_length=20, description="competency code, e.g. SM-AUT-01")
     mode: Mode | None = None
 
-
     def to_catalog(self) -> CatalogFilters:
         return CatalogFilters(
             q=self.q, track=self.track, institution=self.institution, competency=self.competency, mode=self.mode or ""

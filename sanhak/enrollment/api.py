@@ -87,6 +87,7 @@ def _reloaded(enrollment: Enrollment) -> Enrollment:
 
 # Reads -------------------------------------------------------------------------------------------
 
+
 @router.get(
     "/enrollments", response={200: list[EnrollmentOut], **errors(401, 422)}, summary="List the enrollments you may see"
 )
@@ -113,8 +114,10 @@ def enrollment_detail(request: HttpRequest, enrollment_id: PathId) -> Enrollment
 
 # Writes ------------------------------------------------------------------------------------------
 
+
 @router.post(
-    "/offerings/{offering_id}/apply", response={201: EnrollmentOut, **errors(400, 401, 403, 404, 409, 422)},
+    "/offerings/{offering_id}/apply",
+    response={201: EnrollmentOut, **errors(400, 401, 403, 404, 409, 422)},
     summary="Apply to an offering yourself",
 )
 def offering_apply(request: HttpRequest, offering_id: PathId) -> Status[Enrollment]:
@@ -126,7 +129,8 @@ def offering_apply(request: HttpRequest, offering_id: PathId) -> Status[Enrollme
 
 
 @router.post(
-    "/offerings/{offering_id}/nominate", response={201: list[EnrollmentOut], **errors(400, 401, 403, 404, 409, 422)},
+    "/offerings/{offering_id}/nominate",
+    response={201: list[EnrollmentOut], **errors(400, 401, 403, 404, 409, 422)},
     summary="Nominate your workers (company managers)",
 )
 def offering_nominate(request: HttpRequest, offering_id: PathId, payload: NominateIn) -> Status[list[Enrollment]]:
@@ -150,7 +154,8 @@ def offering_nominate(request: HttpRequest, offering_id: PathId, payload: Nomina
 
 
 @router.post(
-    "/enrollments/{enrollment_id}/approve", response={200: EnrollmentOut, **errors(401, 403, 404, 409, 422)},
+    "/enrollments/{enrollment_id}/approve",
+    response={200: EnrollmentOut, **errors(401, 403, 404, 409, 422)},
     summary="Approve an application (program admins, the offering's coordinators)",
 )
 def enrollment_approve(request: HttpRequest, enrollment_id: PathId) -> Enrollment:
@@ -161,7 +166,8 @@ def enrollment_approve(request: HttpRequest, enrollment_id: PathId) -> Enrollmen
 
 
 @router.post(
-    "/enrollments/{enrollment_id}/reject", response={200: EnrollmentOut, **errors(400, 401, 403, 404, 409, 422)},
+    "/enrollments/{enrollment_id}/reject",
+    response={200: EnrollmentOut, **errors(400, 401, 403, 404, 409, 422)},
     summary="Reject an application with a reason (program admins, the offering's coordinators)",
 )
 def enrollment_reject(request: HttpRequest, enrollment_id: PathId, payload: RejectIn) -> Enrollment:
@@ -171,7 +177,8 @@ def enrollment_reject(request: HttpRequest, enrollment_id: PathId, payload: Reje
 
 
 @router.post(
-    "/enrollments/{enrollment_id}/cancel", response={200: EnrollmentOut, **errors(401, 403, 404, 409, 422)},
+    "/enrollments/{enrollment_id}/cancel",
+    response={200: EnrollmentOut, **errors(401, 403, 404, 409, 422)},
     summary="Cancel an enrollment (your own, or one you manage)",
 )
 def enrollment_cancel(request: HttpRequest, enrollment_id: PathId) -> Enrollment:

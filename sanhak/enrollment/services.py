@@ -30,9 +30,9 @@ def missing_prerequisites(*, offering: Offering, trainee: User) -> list[str]:
     if not required:
         return []
     done = set(
-        Enrollment.objects.filter(
-            trainee=trainee, status=Status.COMPLETED, offering__course__in=required
-        ).values_list("offering__course_id", flat=True)
+        Enrollment.objects.filter(trainee=trainee, status=Status.COMPLETED, offering__course__in=required).values_list(
+            "offering__course_id", flat=True
+        )
     )
     return [c.title_ko for c in required if c.pk not in done]
 
@@ -55,7 +55,9 @@ def _check_can_enroll(*, offering: Offering, trainee: User) -> None:
     missing = missing_prerequisites(offering=offering, trainee=trainee)
     if missing:
         raise DomainError(
-            _("%(name)s 님은 선수 과목을 이수하지 않았습니다: %(courses)s / %(name)s has not completed the prerequisites: %(courses)s")
+            _(
+                "%(name)s 님은 선수 과목을 이수하지 않았습니다: %(courses)s / %(name)s has not completed the prerequisites: %(courses)s"
+            )
             % {"name": trainee.name, "courses": ", ".join(missing)},
             code="prerequisites",
         )
@@ -192,7 +194,9 @@ def enrollment_cancel(*, enrollment: Enrollment, by: User) -> Enrollment:
     offering = _lock_offering(enrollment.offering)
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     if enrollment.status not in (Status.PENDING, Status.APPROVED, Status.WAITLISTED):
-        raise ConflictError(_("취소할 수 없는 상태입니다. / This enrollment cannot be cancelled."), code="not_cancellable")
+        raise ConflictError(
+            _("취소할 수 없는 상태입니다. / This enrollment cannot be cancelled."), code="not_cancellable"
+        )
     was_approved = enrollment.status == Status.APPROVED
     enrollment.status = Status.CANCELLED
     enrollment.decided_by, enrollment.decided_at = by, timezone.now()

@@ -4,27 +4,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('companies', '0002_load_ksic'),
+        ("accounts", "0001_initial"),
+        ("companies", "0002_load_ksic"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='roleassignment',
-            name='role_assignment_unique',
+            model_name="roleassignment",
+            name="role_assignment_unique",
         ),
         migrations.AddConstraint(
-            model_name='roleassignment',
-            constraint=models.UniqueConstraint(condition=models.Q(('institution__isnull', False)), fields=('user', 'role', 'institution'), name='role_unique_per_institution'),
+            model_name="roleassignment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("institution__isnull", False)),
+                fields=("user", "role", "institution"),
+                name="role_unique_per_institution",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roleassignment',
-            constraint=models.UniqueConstraint(condition=models.Q(('company__isnull', False)), fields=('user', 'role', 'company'), name='role_unique_per_company'),
+            model_name="roleassignment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("company__isnull", False)),
+                fields=("user", "role", "company"),
+                name="role_unique_per_company",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roleassignment',
-            constraint=models.UniqueConstraint(condition=models.Q(('company__isnull', True), ('institution__isnull', True)), fields=('user', 'role'), name='role_unique_unscoped'),
+            model_name="roleassignment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("company__isnull", True), ("institution__isnull", True)),
+                fields=("user", "role"),
+                name="role_unique_unscoped",
+            ),
         ),
     ]

@@ -61,9 +61,14 @@ def make_course(
     **kwargs: Any,
 ) -> Course:
     return course_create(
-        code=code, title_ko=title_ko or f"과목 {code}", institution=institution, track=Track.objects.get(code=track),
-        mode=mode, hours=hours,
-        competencies=[(Competency.objects.get(code=c), level) for c, level in competencies], **kwargs,
+        code=code,
+        title_ko=title_ko or f"과목 {code}",
+        institution=institution,
+        track=Track.objects.get(code=track),
+        mode=mode,
+        hours=hours,
+        competencies=[(Competency.objects.get(code=c), level) for c, level in competencies],
+        **kwargs,
     )
 
 
@@ -72,8 +77,12 @@ def make_offering(
 ) -> Offering:
     start = timezone.localdate() + dt.timedelta(days=days_from_now)
     return offering_create(
-        course=course, term="2026-2", start_date=start, end_date=start + dt.timedelta(days=length),
-        capacity=capacity, **kwargs,
+        course=course,
+        term="2026-2",
+        start_date=start,
+        end_date=start + dt.timedelta(days=length),
+        capacity=capacity,
+        **kwargs,
     )
 
 
@@ -102,27 +111,51 @@ def next_weekday(start: dt.date, weekday: int) -> dt.date:
 @pytest.fixture
 def shop(personas: Personas) -> Catalog:
     robot = make_course(
-        "INU-ROB-201", institution=personas.lead, title_ko="산업용 로봇 운용", track="technical", mode="blended",
-        hours=32, competencies=(("SM-AUT-05", 5),), title_en="Industrial robot operation",
+        "INU-ROB-201",
+        institution=personas.lead,
+        title_ko="산업용 로봇 운용",
+        track="technical",
+        mode="blended",
+        hours=32,
+        competencies=(("SM-AUT-05", 5),),
+        title_en="Industrial robot operation",
         description="협동로봇 티칭 실습",
     )
     molding = make_course(
-        "KP-INJ-110", institution=personas.polytechnic, title_ko="사출성형 공정 최적화", track="skilled",
-        mode="offline", hours=16, competencies=(("SM-PRC-01", 3),),
+        "KP-INJ-110",
+        institution=personas.polytechnic,
+        title_ko="사출성형 공정 최적화",
+        track="skilled",
+        mode="offline",
+        hours=16,
+        competencies=(("SM-PRC-01", 3),),
     )
     tuesday = next_weekday(timezone.localdate() + dt.timedelta(days=14), 1)
     saturday = tuesday + dt.timedelta(days=4)
     robot_offering = offering_create(
-        course=robot, term="2026-2", start_date=tuesday, end_date=tuesday + dt.timedelta(days=7), capacity=2,
-        location="B101", instructors=[personas.instructor],
+        course=robot,
+        term="2026-2",
+        start_date=tuesday,
+        end_date=tuesday + dt.timedelta(days=7),
+        capacity=2,
+        location="B101",
+        instructors=[personas.instructor],
         sessions=[(tuesday + dt.timedelta(days=7 * i), dt.time(19), dt.time(22), "B101") for i in range(2)],
     )
     molding_offering = offering_create(
-        course=molding, term="2026-2", start_date=saturday, end_date=saturday + dt.timedelta(days=7), capacity=20,
+        course=molding,
+        term="2026-2",
+        start_date=saturday,
+        end_date=saturday + dt.timedelta(days=7),
+        capacity=20,
         sessions=[(saturday, dt.time(9), dt.time(17), "실습동")],
     )
     past = timezone.localdate() - dt.timedelta(days=40)
     past_offering = offering_create(
-        course=robot, term="2026-1", start_date=past, end_date=past + dt.timedelta(days=10), capacity=20,
+        course=robot,
+        term="2026-1",
+        start_date=past,
+        end_date=past + dt.timedelta(days=10),
+        capacity=20,
     )
     return Catalog(robot, molding, robot_offering, molding_offering, past_offering)

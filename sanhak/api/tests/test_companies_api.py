@@ -32,6 +32,7 @@ def company_a_json(personas) -> dict:
 
 # List --------------------------------------------------------------------------------------------
 
+
 def test_admin_sees_every_company(api, personas):
     response = api.get("/api/companies", as_=personas.admin)
     assert response.status_code == 200
@@ -85,6 +86,7 @@ def test_company_list_query_count_is_constant(api, personas):
 
 # Detail ------------------------------------------------------------------------------------------
 
+
 def test_company_detail_for_its_manager_and_the_admin(api, personas):
     for user in (personas.manager, personas.admin):
         response = api.get(f"/api/companies/{personas.company_a.pk}", as_=user)
@@ -105,6 +107,7 @@ def test_company_detail_bad_id(api, personas):
 
 
 # Workers -----------------------------------------------------------------------------------------
+
 
 def test_workers_for_their_manager(api, personas):
     response = api.get(f"/api/companies/{personas.company_a.pk}/workers", as_=personas.manager)

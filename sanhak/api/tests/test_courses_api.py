@@ -15,7 +15,9 @@ INVALID = "요청 내용이 올바르지 않습니다. / The request is invalid.
 
 LEAD = {"code": "inu", "name_ko": "인천대학교", "name_en": "Incheon National University"}
 POLYTECHNIC = {
-    "code": "kopo-incheon", "name_ko": "한국폴리텍대학 인천캠퍼스", "name_en": "Korea Polytechnics Incheon Campus",
+    "code": "kopo-incheon",
+    "name_ko": "한국폴리텍대학 인천캠퍼스",
+    "name_en": "Korea Polytechnics Incheon Campus",
 }
 ROBOT = {
     "code": "INU-ROB-201",
@@ -27,8 +29,12 @@ ROBOT = {
     "mode": "blended",
     "hours": 32,
     "competencies": [
-        {"code": "SM-AUT-05", "name_ko": "산업용 로봇 운용·프로그래밍",
-         "name_en": "Industrial robot operation and programming", "target_level": 5},
+        {
+            "code": "SM-AUT-05",
+            "name_ko": "산업용 로봇 운용·프로그래밍",
+            "name_en": "Industrial robot operation and programming",
+            "target_level": 5,
+        },
     ],
 }
 MOLDING = {
@@ -57,6 +63,7 @@ def offering_ids(response) -> list[int]:
 
 
 # Courses -----------------------------------------------------------------------------------------
+
 
 def test_course_list_is_public_with_exact_values(api, shop):
     response = api.get("/api/courses")
@@ -124,7 +131,10 @@ def test_course_list_query_count_is_constant(api, personas):
 
 def test_course_detail(api, shop, personas):
     advanced = make_course(
-        "INU-ROB-301", institution=personas.lead, title_ko="로봇 셀 설계", competencies=(("SM-AUT-05", 6),),
+        "INU-ROB-301",
+        institution=personas.lead,
+        title_ko="로봇 셀 설계",
+        competencies=(("SM-AUT-05", 6),),
         prerequisites=[shop.robot],
     )
     response = api.get(f"/api/courses/{advanced.code}")
@@ -146,12 +156,23 @@ def test_course_detail_unknown_code_is_404(api, shop):
 
 # Offerings ---------------------------------------------------------------------------------------
 
+
 def robot_offering_json(shop) -> dict:
     o = shop.robot_offering
     return {
-        "id": o.pk, "course": ROBOT, "term": "2026-2", "start_date": o.start_date.isoformat(),
-        "end_date": o.end_date.isoformat(), "capacity": 2, "approved_count": 0, "seats_left": 2,
-        "location": "B101", "has_evening": True, "has_weekend": False, "is_open": True, "instructors": ["최교수"],
+        "id": o.pk,
+        "course": ROBOT,
+        "term": "2026-2",
+        "start_date": o.start_date.isoformat(),
+        "end_date": o.end_date.isoformat(),
+        "capacity": 2,
+        "approved_count": 0,
+        "seats_left": 2,
+        "location": "B101",
+        "has_evening": True,
+        "has_weekend": False,
+        "is_open": True,
+        "instructors": ["최교수"],
     }
 
 
@@ -231,8 +252,12 @@ def test_offering_detail_with_sessions(api, shop):
         **robot_offering_json(shop),
         "sessions": [
             {"date": tuesday.isoformat(), "start_time": "19:00:00", "end_time": "22:00:00", "room": "B101"},
-            {"date": (tuesday + dt.timedelta(days=7)).isoformat(), "start_time": "19:00:00", "end_time": "22:00:00",
-             "room": "B101"},
+            {
+                "date": (tuesday + dt.timedelta(days=7)).isoformat(),
+                "start_time": "19:00:00",
+                "end_time": "22:00:00",
+                "room": "B101",
+            },
         ],
     }
 

@@ -33,8 +33,12 @@ def enrollment_json(enrollment: Enrollment) -> dict:
     return {
         "id": e.pk,
         "offering": {
-            "id": o.pk, "course_code": o.course.code, "course_title_ko": o.course.title_ko, "term": o.term,
-            "start_date": o.start_date.isoformat(), "end_date": o.end_date.isoformat(),
+            "id": o.pk,
+            "course_code": o.course.code,
+            "course_title_ko": o.course.title_ko,
+            "term": o.term,
+            "start_date": o.start_date.isoformat(),
+            "end_date": o.end_date.isoformat(),
         },
         "trainee": _person(e.trainee),
         "status": e.status,
@@ -59,13 +63,17 @@ def snapshot() -> list[tuple]:
 
 # Apply -------------------------------------------------------------------------------------------
 
+
 def test_a_trainee_applies(api, shop, personas):
     response = api.post(f"/api/offerings/{shop.robot_offering.pk}/apply", as_=personas.worker)
 
     assert response.status_code == 201
     enrollment = Enrollment.objects.get()
     assert (enrollment.trainee, enrollment.offering, enrollment.status, enrollment.source) == (
-        personas.worker, shop.robot_offering, Status.PENDING, Source.APPLICATION,
+        personas.worker,
+        shop.robot_offering,
+        Status.PENDING,
+        Source.APPLICATION,
     )
     assert response.json() == enrollment_json(enrollment)
     assert response.json()["offering"]["course_code"] == "INU-ROB-201"
@@ -117,7 +125,8 @@ def test_applying_to_an_ended_or_closed_offering(api, shop, personas):
     before = snapshot()
     response = api.post(f"/api/offerings/{shop.molding_offering.pk}/apply", as_=personas.worker)
     assert response.json() == {
-        "code": "closed", "message": "신청이 마감된 강좌입니다. / Applications for this offering are closed.",
+        "code": "closed",
+        "message": "신청이 마감된 강좌입니다. / Applications for this offering are closed.",
     }
     assert snapshot() == before
 
@@ -130,6 +139,7 @@ def test_applying_to_an_unknown_offering_is_404(api, shop, personas):
 
 
 # Nominate ----------------------------------------------------------------------------------------
+
 
 def test_a_manager_nominates_their_workers(api, shop, personas):
     url = f"/api/offerings/{shop.molding_offering.pk}/nominate"
@@ -182,7 +192,8 @@ def test_nominating_someone_elses_worker_is_404_and_creates_nothing(api, shop, p
 def test_manager_b_cannot_nominate_company_a_workers(api, shop, personas):
     before = snapshot()
     response = api.post(
-        f"/api/offerings/{shop.molding_offering.pk}/nominate", as_=personas.manager_b,
+        f"/api/offerings/{shop.molding_offering.pk}/nominate",
+        as_=personas.manager_b,
         body={"trainee_ids": [personas.worker.pk]},
     )
     assert response.status_code == 404
@@ -193,7 +204,8 @@ def test_manager_b_cannot_nominate_company_a_workers(api, shop, personas):
 def test_only_company_managers_nominate(api, shop, personas, who):
     before = snapshot()
     response = api.post(
-        f"/api/offerings/{shop.molding_offering.pk}/nominate", as_=getattr(personas, who),
+        f"/api/offerings/{shop.molding_offering.pk}/nominate",
+        as_=getattr(personas, who),
         body={"trainee_ids": [personas.worker.pk]},
     )
     assert response.status_code == 403
@@ -205,7 +217,8 @@ def test_a_conflict_rolls_back_the_whole_nomination(api, shop, personas):
     enrollment_apply(offering=shop.molding_offering, trainee=personas.worker)
     before = snapshot()
     response = api.post(
-        f"/api/offerings/{shop.molding_offering.pk}/nominate", as_=personas.manager,
+        f"/api/offerings/{shop.molding_offering.pk}/nominate",
+        as_=personas.manager,
         body={"trainee_ids": [personas.worker2.pk, personas.worker.pk]},
     )
     assert response.status_code == 409
@@ -241,6 +254,7 @@ def test_a_malformed_nomination_is_422_and_creates_nothing(api, shop, personas, 
 
 
 # Approve -----------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def pending(shop, personas) -> Enrollment:
@@ -313,6 +327,7 @@ def test_approving_twice_is_a_conflict(api, pending, personas):
 
 # Reject ------------------------------------------------------------------------------------------
 
+
 def test_reject_with_a_reason(api, pending, personas):
     response = api.post(
         f"/api/enrollments/{pending.pk}/reject", as_=personas.coordinator, body={"reason": "선수 과목 미이수"}
@@ -320,7 +335,9 @@ def test_reject_with_a_reason(api, pending, personas):
     assert response.status_code == 200
     pending.refresh_from_db()
     assert (pending.status, pending.reason, pending.decided_by) == (
-        Status.REJECTED, "선수 과목 미이수", personas.coordinator,
+        Status.REJECTED,
+        "선수 과목 미이수",
+        personas.coordinator,
     )
     assert response.json() == enrollment_json(pending)
 
@@ -361,7 +378,8 @@ def test_a_bad_rejection_changes_nothing(api, pending, personas, raw, status, co
 def test_reject_blank_reason_message(api, pending, personas):
     response = api.post(f"/api/enrollments/{pending.pk}/reject", as_=personas.coordinator, body={"reason": ""})
     assert response.json() == {
-        "code": "reason_required", "message": "반려 사유를 입력하세요. / A reason is required to reject.",
+        "code": "reason_required",
+        "message": "반려 사유를 입력하세요. / A reason is required to reject.",
     }
 
 
@@ -375,6 +393,7 @@ def test_reject_is_denied_to_others(api, pending, personas, who):
 
 
 # Cancel ------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("who", ["worker", "coordinator", "admin"])
 def test_cancel_own_or_managed(api, pending, personas, who):
@@ -409,12 +428,14 @@ def test_cancelling_twice_is_a_conflict(api, pending, personas):
     response = api.post(f"/api/enrollments/{pending.pk}/cancel", as_=personas.worker)
     assert response.status_code == 409
     assert response.json() == {
-        "code": "not_cancellable", "message": "취소할 수 없는 상태입니다. / This enrollment cannot be cancelled.",
+        "code": "not_cancellable",
+        "message": "취소할 수 없는 상태입니다. / This enrollment cannot be cancelled.",
     }
     assert snapshot() == before
 
 
 # List and detail ---------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def three(shop, personas) -> dict[str, Enrollment]:

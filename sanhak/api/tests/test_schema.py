@@ -55,8 +55,13 @@ def test_error_responses_are_documented(client, db):
 
 def test_list_endpoints_are_paginated(client, db):
     schema = client.get("/api/openapi.json").json()
-    for path in ("/api/courses", "/api/offerings", "/api/companies", "/api/companies/{company_id}/workers",
-                 "/api/enrollments"):
+    for path in (
+        "/api/courses",
+        "/api/offerings",
+        "/api/companies",
+        "/api/companies/{company_id}/workers",
+        "/api/enrollments",
+    ):
         names = {p["name"] for p in schema["paths"][path]["get"]["parameters"]}
         assert {"limit", "offset"} <= names, path
 
@@ -87,6 +92,7 @@ def test_a_bug_is_still_answered_in_json(api, shop, personas, monkeypatch, caplo
     response = api.post(f"/api/offerings/{shop.robot_offering.pk}/apply", as_=personas.worker)
     assert response.status_code == 500
     assert response.json() == {
-        "code": "server_error", "message": "서버 오류가 발생했습니다. / A server error occurred.",
+        "code": "server_error",
+        "message": "서버 오류가 발생했습니다. / A server error occurred.",
     }
     assert "boom" in caplog.text

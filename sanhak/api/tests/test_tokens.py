@@ -26,6 +26,7 @@ UNAUTHENTICATED = {
 
 # Services ----------------------------------------------------------------------------------------
 
+
 def test_create_returns_the_raw_token_once_and_stores_only_its_hash(personas):
     token, raw = api_token_create(user=personas.worker, name="  노트북  ")
 
@@ -130,6 +131,7 @@ def test_revoke_by_someone_else_is_refused_and_changes_nothing(personas):
 
 # Command -----------------------------------------------------------------------------------------
 
+
 def test_command_prints_only_a_working_token(personas):
     out = StringIO()
     call_command("create_api_token", "Manager@Sanhak.test", stdout=out)
@@ -164,6 +166,7 @@ def test_command_refuses_an_inactive_user(personas):
 
 
 # Authentication of API requests ------------------------------------------------------------------
+
 
 def test_a_valid_token_authenticates(api, personas):
     response = api.get("/api/enrollments", as_=personas.worker)
@@ -235,9 +238,7 @@ def test_session_auth_needs_the_csrf_token_for_writes(personas, shop):
 def test_bearer_writes_need_no_csrf_token(personas, shop):
     _token, raw = api_token_create(user=personas.worker, name="x")
     client = Client(enforce_csrf_checks=True)
-    response = client.post(
-        f"/api/offerings/{shop.robot_offering.pk}/apply", headers={"Authorization": f"Bearer {raw}"}
-    )
+    response = client.post(f"/api/offerings/{shop.robot_offering.pk}/apply", headers={"Authorization": f"Bearer {raw}"})
     assert response.status_code == 201
 
 

@@ -54,13 +54,46 @@ def xlsx_bytes(rows: list[list[object]]) -> bytes:
 
 # The public export as downloaded: CP949, alias headers (대표업종번호, 업종번호, 공장대표주소(도로명), 승인일),
 # several KSIC codes in one cell and thousands separators.
-ALIAS_HEADER = ["공장관리번호", "회사명", "사업자등록번호", "단지명", "대표업종번호", "업종번호", "종업원합계",
-                "공장대표주소(도로명)", "생산품", "전화번호", "승인일"]
+ALIAS_HEADER = [
+    "공장관리번호",
+    "회사명",
+    "사업자등록번호",
+    "단지명",
+    "대표업종번호",
+    "업종번호",
+    "종업원합계",
+    "공장대표주소(도로명)",
+    "생산품",
+    "전화번호",
+    "승인일",
+]
 ALIAS_ROWS = [
-    ["2811012345601", "(주)가나금속", "123-45-67891", "남동국가산업단지", "29229", "29229, 25921", "1,234",
-     "인천광역시 남동구 남동대로 1", "금형 부품", "032-123-4567", "2020-01-05"],
-    ["2811012345602", "다라테크", "", "남동국가산업단지", "26299", "", "45", "인천광역시 남동구 고잔로 7", "센서",
-     "", "20191231"],
+    [
+        "2811012345601",
+        "(주)가나금속",
+        "123-45-67891",
+        "남동국가산업단지",
+        "29229",
+        "29229, 25921",
+        "1,234",
+        "인천광역시 남동구 남동대로 1",
+        "금형 부품",
+        "032-123-4567",
+        "2020-01-05",
+    ],
+    [
+        "2811012345602",
+        "다라테크",
+        "",
+        "남동국가산업단지",
+        "26299",
+        "",
+        "45",
+        "인천광역시 남동구 고잔로 7",
+        "센서",
+        "",
+        "20191231",
+    ],
     ["2811012345603", "마바정공", "2138100003", "", "", "25921/29229", "7", "", "", "", ""],
 ]
 
@@ -95,7 +128,7 @@ def test_cp949_is_not_utf8_and_is_detected():
 def test_line_numbers_are_physical_lines():
     text = (
         "\ufeff 회사명 ,공장관리번호,생산품\r\n"
-        "가,F1,\"금형\r\n부품\"\r\n"  # one record on lines 2-3
+        '가,F1,"금형\r\n부품"\r\n'  # one record on lines 2-3
         "\r\n"  # line 4 blank
         "나,F2,볼트\r\n"  # line 5
     )
@@ -103,17 +136,27 @@ def test_line_numbers_are_physical_lines():
     assert table.encoding == "utf-8-sig"
     assert list(table.headers) == ["회사명", "공장관리번호", "생산품"]
     assert [(r.line, r.text("회사명"), r.text("생산품")) for r in table.rows] == [
-        (2, "가", "금형\r\n부품"), (5, "나", "볼트")
+        (2, "가", "금형\r\n부품"),
+        (5, "나", "볼트"),
     ]
 
 
 def test_header_found_below_a_title_row_in_xlsx():
-    data = xlsx_bytes([["공장등록현황 (2026-10 기준)"], [], ["회사명", "공장관리번호"], ["가", "F1"], [None, None],
-                       ["나", 2811012345678]])
+    data = xlsx_bytes(
+        [
+            ["공장등록현황 (2026-10 기준)"],
+            [],
+            ["회사명", "공장관리번호"],
+            ["가", "F1"],
+            [None, None],
+            ["나", 2811012345678],
+        ]
+    )
     table = read_table(data, "export.xlsx", required=["회사명"])
     assert (table.format, table.header_line) == ("xlsx", 3)
     assert [(r.line, r.text("회사명"), r.text("공장관리번호")) for r in table.rows] == [
-        (4, "가", "F1"), (6, "나", "2811012345678")
+        (4, "가", "F1"),
+        (6, "나", "2811012345678"),
     ]
 
 
@@ -128,11 +171,19 @@ def test_header_found_below_a_title_row_in_xlsx():
         (b"<html><table><tr><td>1</td></tr></table></html>", "a.xls.csv", "html_file", "HTML/XML"),
         (b"\x00\x01\x02binary", "a.csv", "not_a_table", "CSV 또는 XLSX 표 파일이 아닙니다."),
         ("회사명,공장관리번호\n\n".encode(), "a.csv", "no_rows", "데이터 행이 없습니다. / The file has no data rows."),
-        ("상호,주소\n가,나\n".encode(), "a.csv", "missing_columns",
-         "필수 열이 없습니다: 회사명, 공장관리번호 또는 사업자등록번호 (찾은 열: 상호, 주소) / "
-         "Required columns are missing"),
-        ("회사명,회사명,공장관리번호\n가,나,F\n".encode(), "a.csv", "duplicate_column",
-         "열 '회사명'이(가) 두 번 있습니다. / The column '회사명' appears twice."),
+        (
+            "상호,주소\n가,나\n".encode(),
+            "a.csv",
+            "missing_columns",
+            "필수 열이 없습니다: 회사명, 공장관리번호 또는 사업자등록번호 (찾은 열: 상호, 주소) / "
+            "Required columns are missing",
+        ),
+        (
+            "회사명,회사명,공장관리번호\n가,나,F\n".encode(),
+            "a.csv",
+            "duplicate_column",
+            "열 '회사명'이(가) 두 번 있습니다. / The column '회사명' appears twice.",
+        ),
     ],
 )
 def test_unreadable_files_raise_a_bilingual_domain_error(data, filename, code, fragment):
@@ -173,7 +224,8 @@ def test_bulk_update_fast_writes_nulls_and_mixed_values(personas):
     a.employees = b.employees = 7
     assert bulk_update_fast(Company, [a, b], ["smart_factory_level", "phone", "employees"]) == 2
     assert sorted(Company.objects.values_list("name", "smart_factory_level", "phone", "employees")) == [
-        ("(주)고잔테크", 5, "032-2", 7), ("(주)남동정밀", None, "032-1", 7)
+        ("(주)고잔테크", 5, "032-2", 7),
+        ("(주)남동정밀", None, "032-1", 7),
     ]
 
 
@@ -185,7 +237,8 @@ def test_cp949_export_dry_run_then_commit():
     assert (preview.dry_run, preview.total, preview.created, preview.updated, preview.unchanged) == (True, 3, 3, 0, 0)
     assert preview.errors == []
     assert preview.preview[0] == PreviewRow(
-        line=2, action="create",
+        line=2,
+        action="create",
         cells=["2811012345601", "1234567891", "(주)가나금속", "1234", "남동국가산업단지", "29229, 25921", ""],
     )
     assert Company.objects.count() == 0
@@ -200,7 +253,12 @@ def test_cp949_export_dry_run_then_commit():
     assert sorted(companies) == ["2811012345601", "2811012345602", "2811012345603"]
     gana = companies["2811012345601"]
     assert (gana.name, gana.brn, gana.employees, gana.address, gana.products, gana.phone) == (
-        "(주)가나금속", "1234567891", 1234, "인천광역시 남동구 남동대로 1", "금형 부품", "032-123-4567"
+        "(주)가나금속",
+        "1234567891",
+        1234,
+        "인천광역시 남동구 남동대로 1",
+        "금형 부품",
+        "032-123-4567",
     )
     assert gana.complex is not None
     assert gana.complex.name == "남동국가산업단지"
@@ -214,8 +272,16 @@ def test_cp949_export_dry_run_then_commit():
 def test_utf8_sig_csv_sums_employees_and_falls_back_to_lot_address():
     data = csv_bytes(
         [
-            [" 공장관리번호", "회사명 ", "남자 종업원", "여자종업원", "외국인남자종업원", "외국인여자종업원",
-             "공장주소_지번", "업종코드"],
+            [
+                " 공장관리번호",
+                "회사명 ",
+                "남자 종업원",
+                "여자종업원",
+                "외국인남자종업원",
+                "외국인여자종업원",
+                "공장주소_지번",
+                "업종코드",
+            ],
             ["F-100", "사바전자", "1,010", "5", "2", "", "인천 남동구 고잔동 1-2", "29229;26299"],
         ],
         "utf-8-sig",
@@ -241,7 +307,9 @@ def test_xlsx_with_number_cells():
     assert (result.created, result.errors) == (2, [])
     companies = keyed()
     assert (companies["F-1"].brn, companies["F-1"].employees, ksic(companies["F-1"])) == (
-        "3148100005", 1234, ["01110", "29229"]
+        "3148100005",
+        1234,
+        ["01110", "29229"],
     )
     assert (companies["F-2"].employees, ksic(companies["F-2"])) == (2000, ["25921", "29229"])
 
@@ -264,11 +332,18 @@ SUMMARY_8_ERRORS = "오류 8건(7개 행): 아무것도 가져오지 않았습�
 def test_bad_rows_import_nothing_and_are_all_reported(dry_run):
     result = companies_import(data=csv_bytes([BAD_HEADER, *BAD_ROWS]), filename="bad.csv", dry_run=dry_run)
     assert [(e.line, e.column) for e in result.errors] == [
-        (3, "사업자등록번호"), (4, "업종코드"), (4, "업종코드"), (5, "회사명"), (6, "종업원합계"),
-        (7, "공장관리번호"), (8, "공장관리번호"), (9, "사업자등록번호"),
+        (3, "사업자등록번호"),
+        (4, "업종코드"),
+        (4, "업종코드"),
+        (5, "회사명"),
+        (6, "종업원합계"),
+        (7, "공장관리번호"),
+        (8, "공장관리번호"),
+        (9, "사업자등록번호"),
     ]
     assert result.errors[0] == RowError(
-        3, "사업자등록번호",
+        3,
+        "사업자등록번호",
         "사업자등록번호 '123-45-67890'이(가) 올바르지 않습니다(10자리, 검증번호 확인). / "
         "Invalid business registration number '123-45-67890' (10 digits with a check digit).",
     )
@@ -291,8 +366,9 @@ def test_bad_rows_import_nothing_and_are_all_reported(dry_run):
 
 
 def test_xlsx_errors_use_sheet_row_numbers():
-    data = xlsx_bytes([["회사명", "공장관리번호", "종업원합계"], ["가", "F1", 3], [], ["나", "F2", -4],
-                       ["다", 2.81101e12, 1.5]])
+    data = xlsx_bytes(
+        [["회사명", "공장관리번호", "종업원합계"], ["가", "F1", 3], [], ["나", "F2", -4], ["다", 2.81101e12, 1.5]]
+    )
     result = companies_import(data=data, filename="x.xlsx", dry_run=True)
     assert [str(e) for e in result.errors] == [
         "line 4: 종업원합계: 0 이상의 정수여야 합니다: -4 / Must be 0 or more: -4",
@@ -430,7 +506,14 @@ def test_command_reports_every_error_and_fails(tmp_path):
     assert str(exc.value) == SUMMARY_8_ERRORS
     lines = err.getvalue().splitlines()
     assert [line.split(":")[0] for line in lines] == [
-        "line 3", "line 4", "line 4", "line 5", "line 6", "line 7", "line 8", "line 9"
+        "line 3",
+        "line 4",
+        "line 4",
+        "line 5",
+        "line 6",
+        "line 7",
+        "line 8",
+        "line 9",
     ]
     assert lines[3] == "line 5: 회사명: 회사명이 비어 있습니다. / The company name is empty."
     assert Company.objects.count() == 0

@@ -17,16 +17,51 @@ from sanhak.competencies.models import Competency, NcsUnit
 
 pytestmark = pytest.mark.django_db
 
-HEADER = ["대분류코드", "대분류명", "중분류코드", "중분류명", "소분류코드", "소분류명", "세분류코드", "세분류명",
-          "능력단위분류번호", "능력단위코드", "능력단위명", "수준"]
+HEADER = [
+    "대분류코드",
+    "대분류명",
+    "중분류코드",
+    "중분류명",
+    "소분류코드",
+    "소분류명",
+    "세분류코드",
+    "세분류명",
+    "능력단위분류번호",
+    "능력단위코드",
+    "능력단위명",
+    "수준",
+]
 ROWS = [
-    ["19", "전기·전자", "03", "전자기기개발", "06", "로봇개발", "01", "로봇하드웨어설계",
-     "1903060101_17v2", "1903060101_17v2", "로봇 기구 설계", 5],
+    [
+        "19",
+        "전기·전자",
+        "03",
+        "전자기기개발",
+        "06",
+        "로봇개발",
+        "01",
+        "로봇하드웨어설계",
+        "1903060101_17v2",
+        "1903060101_17v2",
+        "로봇 기구 설계",
+        5,
+    ],
     # number cells, as Excel keeps them when the column is not text: the leading zeros come back
-    [15, "기계", 1, "기계설계", 2, "기계설계", 1, "기계요소설계",
-     "1501020101_14v2", "1501020101_14v2", "요구사항 분석", "3"],
-    ["15", "기계", "01", "기계설계", "02", "기계설계", "01", "기계요소설계",
-     "", "1501020102_14v2", "기본설계", "4"],
+    [
+        15,
+        "기계",
+        1,
+        "기계설계",
+        2,
+        "기계설계",
+        1,
+        "기계요소설계",
+        "1501020101_14v2",
+        "1501020101_14v2",
+        "요구사항 분석",
+        "3",
+    ],
+    ["15", "기계", "01", "기계설계", "02", "기계설계", "01", "기계요소설계", "", "1501020102_14v2", "기본설계", "4"],
 ]
 
 
@@ -47,7 +82,14 @@ def export(rows: list[list[object]] | None = None) -> bytes:
 def units() -> list[tuple[str, ...]]:
     return list(
         NcsUnit.objects.order_by("code").values_list(
-            "code", "name", "level", "classification_no", "major_code", "middle_code", "minor_code", "detail_code",
+            "code",
+            "name",
+            "level",
+            "classification_no",
+            "major_code",
+            "middle_code",
+            "minor_code",
+            "detail_code",
             "detail_name",
         )
     )
@@ -80,7 +122,10 @@ def test_reimport_updates_by_unit_code():
     new = ["15", "기계", "01", "기계설계", "02", "기계설계", "01", "기계요소설계", "", "1501020103_14v2", "상세설계", 5]
     preview = ncs_units_import(data=export([*changed, new]), filename="ncs.xlsx", dry_run=True)
     assert [(p.line, p.action, p.cells[-1]) for p in preview.preview] == [
-        (2, "unchanged", ""), (3, "update", "수준"), (4, "update", "능력단위명"), (5, "create", "")
+        (2, "unchanged", ""),
+        (3, "update", "수준"),
+        (4, "update", "능력단위명"),
+        (5, "create", ""),
     ]
     result = ncs_units_import(data=export([*changed, new]), filename="ncs.xlsx", dry_run=False)
     assert (result.created, result.updated, result.unchanged, result.errors) == (1, 2, 1, [])
@@ -161,8 +206,15 @@ def test_link_competency_to_ncs_units():
     assert sorted(plc.ncs_units.values_list("code", flat=True)) == ["1501020101_14v2", "1501020102_14v2"]
 
     rnd = Competency.objects.create(
-        code="T-RND", domain_ko="연구", domain_en="R&D", name_ko="연구", name_en="R&D", description_ko="-",
-        keywords="", level_min=6, level_max=8,
+        code="T-RND",
+        domain_ko="연구",
+        domain_en="R&D",
+        name_ko="연구",
+        name_en="R&D",
+        description_ko="-",
+        keywords="",
+        level_min=6,
+        level_max=8,
     )
     with pytest.raises(DomainError) as exc:
         competency_link_ncs(competency=rnd, units=[by_code["1903060101_17v2"]])
@@ -202,7 +254,11 @@ def test_page_lists_errors(client, personas):
     response = client.post(reverse("competencies:ncs_import"), {"file": upload("bad.xlsx", export(BAD))})
     body = response.content.decode()
     assert [(e.line, e.column) for e in response.context["result"].errors] == [
-        (3, "수준"), (4, "능력단위명"), (4, "수준"), (5, "능력단위코드"), (6, "대분류코드")
+        (3, "수준"),
+        (4, "능력단위명"),
+        (4, "수준"),
+        (5, "능력단위코드"),
+        (6, "대분류코드"),
     ]
     assert "<td>5</td><td>능력단위코드</td><td>2행과 능력단위코드가 같습니다. / Same unit code as line 2.</td>" in body
     assert "확정(import)" not in body

@@ -79,25 +79,6 @@ def backend(request: pytest.FixtureRequest) -> str:
     return vendor
 
 
-@pytest.fixture(autouse=True)
-def reference_data(transactional_db: None) -> None:
-    """The migrations' reference rows (tracks, competencies, KSIC), again if need be.
-
-    The flush after any transactional test (this module's, the browser tests') empties every table,
-    so a later transactional test would find no tracks to build a course on and no KSIC code for the
-    personas' companies. The loaders are the migrations' own and are safe to re-run. (Chosen over
-    serialized_rollback, whose restore collides with the content types re-created by the flush of an
-    earlier non-serialized transactional test.)"""
-    from sanhak.companies.models import KsicCode
-    from sanhak.companies.reference import load_ksic
-    from sanhak.competencies.models import Competency, NcsLevel, Track
-    from sanhak.competencies.reference import catalog_rows, load_reference
-
-    if Track.objects.count() < 3 or Competency.objects.count() < len(catalog_rows()):
-        load_reference(NcsLevel, Track, Competency)
-    load_ksic(KsicCode)
-
-
 def run_at_once(jobs: list[Callable[[], Any]]) -> tuple[list[Any], list[BaseException]]:
     """Run each job in its own thread, all released together by a barrier once connected."""
     barrier = threading.Barrier(len(jobs))

@@ -174,6 +174,33 @@ def _pg_recreate(name: str) -> None:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
+def pg_analyze_if_never(db: Database) -> bool:
+    """Give the planner statistics if nothing has: production runs autovacuum, test servers may not.
+
+    A database that was bulk-loaded and never analyzed plans joins blind (the company manager's
+    dashboard then seq-scans every trainee profile). Reported as a finding, not hidden.
+    """
+    import psycopg
+
+    with psycopg.connect(db.url, autocommit=True, connect_timeout=5) as conn:
+        row = conn.execute(
+            "SELECT last_analyze IS NULL AND last_autoanalyze IS NULL FROM pg_stat_user_tables"
+            " WHERE relname = 'enrollment_enrollment'"
+        ).fetchone()
+        autovacuum = conn.execute("SHOW autovacuum").fetchone()
+        if not row or not row[0]:
+            return False
+        say(
+            f"warning: {db.pg_name} has never been analyzed (seed_demo does not ANALYZE; autovacuum is"
+            f" {autovacuum[0] if autovacuum else '?'} here): running ANALYZE so that the plans are a production"
+            " database's"
+        )
+        started = time.monotonic()
+        conn.execute("ANALYZE")
+        say(f"ANALYZE: {time.monotonic() - started:.1f} s")
+    return True
+
+
 def manage_env(db: Database) -> dict[str, str]:
     """Migrations and seeding run under the local settings, as a developer would run them."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local", "DATABASE_URL": db.url}
@@ -224,6 +251,8 @@ def ensure_seeded(db: Database, *, reseed: bool) -> dict[str, Any]:
         )
         # New migrations since the seed: apply them so the code under test matches the schema.
         run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], env=env)
+    if db.kind == "postgres":
+        info["analyzed_by_bench"] = pg_analyze_if_never(db)
     target = SEED_TARGET_S.get((db.kind, db.scale))
     if target is not None:
         info["seed_target_s"] = target
@@ -380,7 +409,7 @@ def preflight(port: int, page: Page, ids: dict[str, Any]) -> tuple[int, float]:
     return len(body), elapsed_ms
 
 
-def prime(port: int, page: Page, ids: dict[str, Any], *, concurrency: int, budget_s: float = 240) -> float:
+def prime(port: int, page: Page, ids: dict[str, Any], *, concurrency: int, budget_s: float = 180) -> float:
     """Until every worker has served the page once: rounds of concurrent GETs until none is slow.
 
     A worker's first request can pay for lazy one-time work (the Kiwi model behind catalog search
@@ -399,9 +428,11 @@ def prime(port: int, page: Page, ids: dict[str, Any], *, concurrency: int, budge
     calm_rounds = 0
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         while calm_rounds < 3 and time.monotonic() < deadline:
-            slowest = max(pool.map(one, range(concurrency)))
-            worst = max(worst, slowest)
-            calm_rounds = calm_rounds + 1 if slowest < 1000 else 0
+            times = sorted(pool.map(one, range(concurrency)))
+            worst = max(worst, times[-1])
+            # Calm: no response stands out (a cold worker is many times slower than the rest).
+            calm = times[-1] < 1000 or times[-1] < 3 * times[len(times) // 2]
+            calm_rounds = calm_rounds + 1 if calm else 0
     return worst
 
 

@@ -14,6 +14,9 @@ def _korean_by_default():  # type: ignore[no-untyped-def]
     """Each test starts in the default language (a previous request may have activated English)."""
     from django.utils import translation
 
+    from django.core.cache import cache
+
+    cache.clear()
     with translation.override("ko"):
         yield
 

@@ -34,7 +34,6 @@ from django.contrib.sessions.models import Session  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from sanhak.accounts.models import TraineeProfile, User  # noqa: E402
@@ -146,44 +145,107 @@ def _explain(sql: str) -> list[str]:
     return [str(row[0]) for row in rows]
 
 
-def profile(urls: list[dict[str, str]], repeat: int = 5) -> list[dict[str, Any]]:
-    """Each page through Django's test client, in process: where its time goes, without concurrency."""
+class _Clock:
+    """Times one request's SQL (every statement) and its template rendering (outermost render only)."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.queries: list[dict[str, Any]] = []
+        self.render_ms = 0.0
+        self.sql_in_render_ms = 0.0
+
+    def reset(self) -> None:
+        self.queries, self.render_ms, self.sql_in_render_ms = [], 0.0, 0.0
+
+    def execute(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            ms = (time.perf_counter() - started) * 1000
+            self.queries.append({"ms": ms, "sql": sql, "params": params})
+            if self.depth:
+                self.sql_in_render_ms += ms
+
+    def wrap_render(self, render: Any) -> Any:
+        clock = self
+
+        def timed(template: Any, *args: Any, **kwargs: Any) -> Any:
+            clock.depth += 1
+            started = time.perf_counter()
+            try:
+                return render(template, *args, **kwargs)
+            finally:
+                clock.depth -= 1
+                if not clock.depth:
+                    clock.render_ms += (time.perf_counter() - started) * 1000
+
+        return timed
+
+
+def _sql_with_params(query: dict[str, Any]) -> str:
+    """The statement with its parameters inlined, for EXPLAIN (mogrified by the backend)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            return str(cursor.mogrify(query["sql"], query["params"]))
+        return str(connection.ops.last_executed_query(cursor, query["sql"], query["params"] or ()))
+
+
+def profile(urls: list[dict[str, str]], repeat: int = 10) -> list[dict[str, Any]]:
+    """Each page through Django's test client, in process and alone: where its time goes.
+
+    Medians over `repeat` requests of the total, of the time in SQL, and of the time rendering
+    templates (SQL run from inside templates counted as SQL); the slowest statements of the last
+    request with their plans.
+    """
+    from django.template.backends.django import Template as BackendTemplate
+
+    clock = _Clock()
+    original_render = BackendTemplate.render
+    BackendTemplate.render = clock.wrap_render(original_render)  # type: ignore[method-assign]
     out = []
-    for spec in urls:
-        client = Client(HTTP_HOST="127.0.0.1")
-        if spec.get("session"):
-            client.cookies[settings.SESSION_COOKIE_NAME] = spec["session"]
-        client.get(spec["path"])  # warm: templates, Kiwi, URL resolver
-        timings = []
-        captured: CaptureQueriesContext | None = None
-        status = 0
-        for _ in range(repeat):
-            with CaptureQueriesContext(connection) as ctx:
-                started = time.perf_counter()
-                response = client.get(spec["path"])
-                timings.append((time.perf_counter() - started) * 1000)
-            status = response.status_code
-            captured = ctx
-        assert captured is not None
-        queries: list[dict[str, Any]] = [
-            {"ms": float(q["time"]) * 1000, "sql": str(q["sql"])} for q in captured.captured_queries
-        ]
-        slowest = sorted(queries, key=lambda q: -float(q["ms"]))[:5]
-        for q in slowest[:3]:
-            q["plan"] = _explain(q["sql"])
-        sql_ms = sum(q["ms"] for q in queries)
-        out.append(
-            {
-                "name": spec["name"],
-                "path": spec["path"],
-                "status": status,
-                "view_ms_median": statistics.median(timings),
-                "queries": len(queries),
-                "sql_ms": sql_ms,
-                "python_ms": statistics.median(timings) - sql_ms,
-                "slowest": [{**q, "sql": q["sql"][:1500]} for q in slowest],
-            }
-        )
+    try:
+        for spec in urls:
+            client = Client(HTTP_HOST="127.0.0.1")
+            if spec.get("session"):
+                client.cookies[settings.SESSION_COOKIE_NAME] = spec["session"]
+            client.get(spec["path"])  # warm: templates, Kiwi, URL resolver
+            totals, sqls, renders, counts = [], [], [], []
+            status = 0
+            for _ in range(repeat):
+                clock.reset()
+                with connection.execute_wrapper(clock.execute):
+                    started = time.perf_counter()
+                    response = client.get(spec["path"])
+                    totals.append((time.perf_counter() - started) * 1000)
+                status = response.status_code
+                sql_ms = sum(q["ms"] for q in clock.queries)
+                sqls.append(sql_ms)
+                renders.append(clock.render_ms - clock.sql_in_render_ms)
+                counts.append(len(clock.queries))
+            total, sql, render = statistics.median(totals), statistics.median(sqls), statistics.median(renders)
+            slowest = sorted(clock.queries, key=lambda q: -float(q["ms"]))[:5]
+            report = []
+            for i, q in enumerate(slowest):
+                text = _sql_with_params(q)
+                report.append(
+                    {"ms": round(q["ms"], 2), "sql": text[:1500], **({"plan": _explain(text)} if i < 3 else {})}
+                )
+            out.append(
+                {
+                    "name": spec["name"],
+                    "path": spec["path"],
+                    "status": status,
+                    "view_ms_median": round(total, 1),
+                    "queries": max(counts),
+                    "sql_ms": round(sql, 1),
+                    "template_ms": round(render, 1),
+                    "other_python_ms": round(total - sql - render, 1),
+                    "slowest": report,
+                }
+            )
+    finally:
+        BackendTemplate.render = original_render  # type: ignore[method-assign]
     return out
 
 

@@ -603,8 +603,9 @@ def bench_database(db: Database, args: argparse.Namespace, wrk_bin: str, workdir
     say(table(results))
     for prof in profiles:
         say(
-            f"\n  profile {prof['name']} (Django test client, in process, no concurrency): HTTP {prof['status']},"
-            f" {prof['view_ms_median']:.1f} ms, {prof['queries']} queries, {prof['sql_ms']:.1f} ms in SQL"
+            f"\n  profile {prof['name']} (test client, in process, alone; medians): HTTP {prof['status']},"
+            f" {prof['view_ms_median']:.1f} ms = SQL {prof['sql_ms']:.1f} ({prof['queries']} queries)"
+            f" + templates {prof['template_ms']:.1f} + other Python {prof['other_python_ms']:.1f}"
         )
         for q in prof["slowest"][:3]:
             say(f"    {q['ms']:7.2f} ms  {q['sql'][:300]}")

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,23 @@ SCHEDULE_CHOICES = [
 ]
 
 
+FILTER_CHOICES_SECONDS = 300
+
+
+def filter_choices() -> tuple[list[tuple[str, str]], ...]:
+    """Tracks, institutions and competencies for the filter menus (reference data: cached briefly)."""
+
+    def load() -> tuple[list[tuple[str, str]], ...]:
+        return (
+            list(Track.objects.values_list("code", "name_ko")),
+            list(Institution.objects.exclude(kind=Institution.Kind.PROGRAM_OFFICE).values_list("code", "name_ko")),
+            [(c, f"{c} {n}") for c, n in Competency.objects.values_list("code", "name_ko")],
+        )
+
+    choices = cache.get_or_set("catalog:filter-choices", load, FILTER_CHOICES_SECONDS)
+    return choices if choices is not None else load()
+
+
 class CatalogForm(forms.Form):
     q = forms.CharField(label=_("검색어"), required=False, max_length=100)
     track = forms.ChoiceField(label=_("트랙"), required=False)
@@ -28,17 +46,12 @@ class CatalogForm(forms.Form):
     schedule = forms.ChoiceField(label=_("시간대"), required=False, choices=SCHEDULE_CHOICES)
     open_seats = forms.BooleanField(label=_("잔여석 있음"), required=False)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["track"].choices = [("", _("전체 트랙")), *Track.objects.values_list("code", "name_ko")]  # type: ignore[attr-defined]
-        self.fields["institution"].choices = [  # type: ignore[attr-defined]
-            ("", _("전체 기관")),
-            *Institution.objects.exclude(kind=Institution.Kind.PROGRAM_OFFICE).values_list("code", "name_ko"),
-        ]
-        self.fields["competency"].choices = [  # type: ignore[attr-defined]
-            ("", _("전체 역량")),
-            *((c, f"{c} {n}") for c, n in Competency.objects.values_list("code", "name_ko")),
-        ]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        tracks, institutions, competencies = filter_choices()
+        self.fields["track"].choices = [("", _("전체 트랙")), *tracks]  # type: ignore[attr-defined]
+        self.fields["institution"].choices = [("", _("전체 기관")), *institutions]  # type: ignore[attr-defined]
+        self.fields["competency"].choices = [("", _("전체 역량")), *competencies]  # type: ignore[attr-defined]
 
     def filters(self) -> CatalogFilters:
         if not self.is_valid():

@@ -69,6 +69,7 @@ class Course(TimeStampedModel):
 
     class Meta:
         ordering = ["code"]
+        indexes = [models.Index(fields=["updated_at"])]
         verbose_name = _("과목")
         verbose_name_plural = _("과목")
         constraints = [models.CheckConstraint(condition=Q(hours__gt=0), name="course_hours_positive")]
@@ -127,7 +128,7 @@ class Offering(TimeStampedModel):
         ordering = ["start_date", "id"]
         verbose_name = _("개설 강좌")
         verbose_name_plural = _("개설 강좌")
-        indexes = [models.Index(fields=["course", "start_date"])]
+        indexes = [models.Index(fields=["course", "start_date"]), models.Index(fields=["updated_at"])]
         constraints = [
             models.CheckConstraint(condition=Q(approved_count__lte=F("capacity")), name="offering_not_over_capacity"),
             models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="offering_dates_ordered"),

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from sanhak.courses.models import Course, CourseCompetency, Offering
@@ -46,6 +46,16 @@ def _filter_courses(qs: QS, filters: CatalogFilters, prefix: str = "") -> QS:
     if filters.mode:
         qs = qs.filter(**{f"{prefix}mode": filters.mode})
     return qs
+
+
+def catalog_version() -> str:
+    """Changes whenever anything the catalog shows changes (every write to a course or an offering,
+    seat counts included, moves its updated_at); two index look-ups."""
+    latest = [
+        Offering.objects.aggregate(m=Max("updated_at"))["m"],
+        Course.objects.aggregate(m=Max("updated_at"))["m"],
+    ]
+    return "-".join(f"{t.timestamp():.6f}" if t else "0" for t in latest)
 
 
 def catalog_courses(filters: CatalogFilters) -> QuerySet[Course]:

@@ -1,9 +1,16 @@
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,20 +19,40 @@ from sanhak.common.errors import DomainError
 from sanhak.common.permissions import AuthedRequest, login_required_view
 from sanhak.courses.forms import CatalogForm, NominateForm
 from sanhak.courses.models import Course, Offering
-from sanhak.courses.selectors import catalog_offerings
+from sanhak.courses.selectors import catalog_offerings, catalog_version
 from sanhak.enrollment import services as enrollment_services
 from sanhak.enrollment.models import Enrollment, Status
+
+CATALOG_CACHE_SECONDS = 300
+
+
+def _catalog_results(request: HttpRequest, form: CatalogForm) -> str:
+    """The results table, cached per (filters, page, language, day, catalog version): the catalog is
+    read far more often than it changes, and any change moves the version."""
+    filters = form.filters()
+    page_number = request.GET.get("page", "1")[:10]
+    key = (
+        "catalog:"
+        + hashlib.sha256(
+            repr((filters, page_number, get_language(), timezone.localdate(), catalog_version())).encode()
+        ).hexdigest()
+    )
+    html = cache.get(key)
+    if html is None:
+        page = Paginator(catalog_offerings(filters), 20).get_page(page_number)
+        query = request.GET.copy()
+        query.pop("page", None)
+        html = render_to_string("courses/_catalog_results.html", {"page": page, "query": query.urlencode()})
+        cache.set(key, html, CATALOG_CACHE_SECONDS)
+    return html
 
 
 def catalog(request: HttpRequest) -> HttpResponse:
     form = CatalogForm(request.GET or None)
-    qs = catalog_offerings(form.filters())
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    ctx = {"form": form, "page": page, "query": query.urlencode()}
-    template = "courses/_catalog_results.html" if getattr(request, "htmx", False) else "courses/catalog.html"
-    return render(request, template, ctx)
+    results = _catalog_results(request, form)
+    if getattr(request, "htmx", False):
+        return HttpResponse(results)
+    return render(request, "courses/catalog.html", {"form": form, "results": mark_safe(results)})  # noqa: S308 - our own rendered template
 
 
 def course_detail(request: HttpRequest, code: str) -> HttpResponse:

@@ -37,6 +37,14 @@ def missing_prerequisites(*, offering: Offering, trainee: User) -> list[str]:
     return [c.title_ko for c in required if c.pk not in done]
 
 
+def _seats_taken(offering: Offering, delta: int) -> None:
+    """Move the seat counter (the row is locked by the caller); updated_at moves too, so caches keyed
+    on the catalog's last change (courses.selectors.catalog_version) see it."""
+    Offering.objects.filter(pk=offering.pk).update(
+        approved_count=F("approved_count") + delta, updated_at=timezone.now()
+    )
+
+
 def _lock_offering(offering: Offering) -> Offering:
     return Offering.objects.select_for_update().get(pk=offering.pk)
 
@@ -135,7 +143,7 @@ def enrollment_approve(*, enrollment: Enrollment, by: User) -> Enrollment:
         )
     now = timezone.now()
     if offering.approved_count < offering.capacity:
-        Offering.objects.filter(pk=offering.pk).update(approved_count=F("approved_count") + 1)
+        _seats_taken(offering, +1)
         enrollment.status = Status.APPROVED
         enrollment.decided_by, enrollment.decided_at = by, now
         enrollment.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
@@ -208,11 +216,11 @@ def enrollment_cancel(*, enrollment: Enrollment, by: User) -> Enrollment:
 
 def _release_seat(offering: Offering) -> None:
     """A seat freed (offering row already locked): give it to the first on the waitlist."""
-    Offering.objects.filter(pk=offering.pk).update(approved_count=F("approved_count") - 1)
+    _seats_taken(offering, -1)
     first = Enrollment.objects.select_for_update().filter(offering=offering).waitlist().first()
     if first is None:
         return
-    Offering.objects.filter(pk=offering.pk).update(approved_count=F("approved_count") + 1)
+    _seats_taken(offering, +1)
     first.status = Status.APPROVED
     first.decided_at = timezone.now()
     first.save(update_fields=["status", "decided_at", "updated_at"])

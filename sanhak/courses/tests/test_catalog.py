@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -83,6 +84,7 @@ def test_catalog_bad_filter_value_is_not_an_error(client, catalog):
 
 def test_catalog_query_count_is_constant(client, catalog, personas):
     def count() -> int:
+        cache.clear()  # measure the uncached page
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(reverse("courses:catalog")).status_code == 200
         return len(ctx)
@@ -111,3 +113,15 @@ def test_course_and_offering_detail(client, catalog):
     assert "19:00–22:00" in body
     assert client.get(reverse("courses:course", args=["NOPE"])).status_code == 404
     assert client.get(reverse("courses:offering", args=[999999])).status_code == 404
+
+
+def test_cached_catalog_shows_seat_changes_at_once(client, personas, catalog):
+    from sanhak.enrollment.services import enrollment_apply, enrollment_approve
+
+    url = reverse("courses:catalog")
+    assert "3/3" in client.get(url, {"q": "로봇"}).content.decode()
+    enrollment = enrollment_apply(offering=catalog.robot_offering, trainee=personas.worker)
+    enrollment_approve(enrollment=enrollment, by=personas.coordinator)
+    body = client.get(url, {"q": "로봇"}).content.decode()
+    assert "2/3" in body
+    assert "3/3" not in body

@@ -54,6 +54,10 @@ class BenchError(Exception):
     """The benchmark could not measure (as opposed to: it measured, and a target was missed)."""
 
 
+class PageError(BenchError):
+    """One page could not be measured (not HTTP 200, not logged in): the others still are."""
+
+
 # --------------------------------------------------------------------------------------------
 # Small helpers
 # --------------------------------------------------------------------------------------------
@@ -354,10 +358,15 @@ class Result:
     p99_ms: float = 0.0
     max_ms: float = 0.0
     errors: dict[str, int] = field(default_factory=dict)
+    error: str = ""  # the page could not be measured
     ratio: float | None = None
     p95_pass: bool | None = None
     ratio_pass: bool | None = None
     ok: bool | None = None
+
+    @classmethod
+    def failed(cls, page: Page, error: str) -> Result:
+        return cls(page.name, page.path, page.persona, page.targeted, page.note, bytes_per_response=0, error=error)
 
 
 def pages(ids: dict[str, Any]) -> list[Page]:
@@ -403,9 +412,9 @@ def preflight(port: int, page: Page, ids: dict[str, Any]) -> tuple[int, float]:
     status, body = http_get(port, page.path, cookie_for(page, ids), timeout=120)
     elapsed_ms = (time.monotonic() - started) * 1000
     if status != 200:
-        raise BenchError(f"GET {page.path} as {page.persona or 'anonymous'}: HTTP {status}, expected 200")
+        raise PageError(f"GET {page.path} as {page.persona or 'anonymous'}: HTTP {status}, expected 200")
     if page.persona and ids["names"][page.persona].encode() not in body:
-        raise BenchError(f"GET {page.path}: the page is not logged in as {page.persona} (session not accepted)")
+        raise PageError(f"GET {page.path}: the page is not logged in as {page.persona} (session not accepted)")
     return len(body), elapsed_ms
 
 
@@ -501,8 +510,11 @@ def measure(
 def judge(results: list[Result]) -> None:
     baseline = next(r for r in results if r.name == BASELINE)
     for r in results:
-        r.ratio = r.rps / baseline.rps if baseline.rps else None
+        r.ratio = r.rps / baseline.rps if baseline.rps and not r.error else None
         if not r.targeted:
+            continue
+        if r.error:
+            r.ok = False
             continue
         r.p95_pass = r.p95_ms < P95_TARGET_MS
         r.ratio_pass = r.ratio is not None and r.ratio >= RATIO_TARGET
@@ -513,7 +525,9 @@ def table(results: list[Result]) -> str:
     header = f"{'page':<28} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>9} {'ratio':>7}  verdict"
     lines = [header, "-" * len(header)]
     for r in results:
-        if r.ok is None:
+        if r.error:
+            verdict = f"ERROR ({r.error})"
+        elif r.ok is None:
             verdict = "baseline"
         else:
             why = []
@@ -566,18 +580,25 @@ def bench_database(db: Database, args: argparse.Namespace, wrk_bin: str, workdir
     if load_before[0] > (os.cpu_count() or 1):
         say(f"warning: load average {load_before[0]:.1f} on {os.cpu_count()} cores: other work will skew the numbers")
     try:
-        with gunicorn(env, workers=args.workers, log=workdir / f"gunicorn-{db.kind}.log") as port:
+        log = workdir / f"gunicorn-{db.kind}.log"
+        with gunicorn(env, workers=args.workers, log=log) as port:
             for page in pages(ids):
-                result = measure(
-                    wrk_bin,
-                    port,
-                    page,
-                    ids,
-                    duration=args.duration,
-                    connections=args.connections,
-                    warmup=args.warmup,
-                    workers=args.workers,
-                )
+                try:
+                    result = measure(
+                        wrk_bin,
+                        port,
+                        page,
+                        ids,
+                        duration=args.duration,
+                        connections=args.connections,
+                        warmup=args.warmup,
+                        workers=args.workers,
+                    )
+                except PageError as exc:
+                    log_tail = log.read_text(encoding="utf-8", errors="replace")[-4000:]
+                    say(f"  {page.name:<28} ERROR: {exc}\n--- gunicorn log (tail) ---\n{log_tail}\n---")
+                    results.append(Result.failed(page, str(exc)))
+                    continue
                 results.append(result)
                 say(
                     f"  {page.name:<28} p95 {result.p95_ms:7.1f} ms {result.rps:8.1f} req/s"
@@ -586,7 +607,7 @@ def bench_database(db: Database, args: argparse.Namespace, wrk_bin: str, workdir
         load_after = os.getloadavg()
         judge(results)
         profiles: list[dict[str, Any]] = []
-        wanted = [r for r in results if r.targeted and (args.profile or not r.ok)]
+        wanted = [r for r in results if r.targeted and not r.error and (args.profile or not r.ok)]
         if wanted:
             specs = [
                 {"name": r.name, "path": r.path, "session": ids["sessions"][r.persona] if r.persona else ""}
@@ -695,13 +716,17 @@ def main(argv: list[str] | None = None) -> int:
         seed_line = f"seed_demo {seed.get('seed_s')} s" + ("" if seed["seeded_this_run"] else " (earlier run)")
         if "seed_pass" in seed:
             seed_line += f" -> {'PASS' if seed['seed_pass'] else 'FAIL'} (< {seed['seed_target_s']:.0f} s)"
-        failed = [r["name"] for r in entry["results"] if r["ok"] is False]
+        failed = [r["name"] + (" (ERROR)" if r["error"] else "") for r in entry["results"] if r["ok"] is False]
         say(f"{entry['label']}: {'PASS' if entry['pass'] else 'FAIL'}; {seed_line}")
         if failed:
             say(f"  missed: {', '.join(failed)}")
     for name, why in skipped.items():
         say(f"{name}: SKIPPED ({why})")
     say(f"results: {out.relative_to(ROOT)}")
+    unmeasured = [r["name"] for entry in report["databases"] for r in entry["results"] if r["error"]]
+    if unmeasured:
+        say(f"could not measure: {', '.join(unmeasured)} (see the errors above)")
+        return 2
     return 0
 
 

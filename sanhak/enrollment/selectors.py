@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from sanhak.courses.models import Offering
-from sanhak.enrollment.models import Enrollment
+from sanhak.enrollment.models import Enrollment, Status
 
 ROSTER_ORDER = {"approved": 0, "completed": 1, "pending": 2, "waitlisted": 3, "rejected": 4, "cancelled": 5}
 
@@ -14,8 +16,40 @@ def roster(offering: Offering) -> QuerySet[Enrollment]:
     return (
         Enrollment.objects.filter(offering=offering)
         .select_related("trainee__trainee_profile__employer", "trainee__trainee_profile__institution")
+        .only(
+            "id",
+            "offering_id",
+            "status",
+            "source",
+            "reason",
+            "created_at",
+            "waitlisted_at",
+            "trainee__name",
+            "trainee__email",
+            "trainee__trainee_profile__kind",
+            "trainee__trainee_profile__employer__name",
+            "trainee__trainee_profile__institution__name_ko",
+        )
         .order_by("status", "waitlisted_at", "created_at", "id")
     )
+
+
+CLOSED_STATUSES = (Status.REJECTED, Status.CANCELLED)
+
+
+def roster_groups(enrollments: list[Enrollment], *, include_closed: bool) -> list[dict[str, Any]]:
+    """The roster by status (approved first); rejected and cancelled ones only counted unless asked for."""
+    groups = []
+    for status in sorted(Status, key=lambda s: ROSTER_ORDER[s.value]):
+        rows = [e for e in enrollments if e.status == status]
+        if not rows:
+            continue
+        for e in rows:
+            profile = getattr(e.trainee, "trainee_profile", None)
+            e.affiliation = str((profile.employer or profile.institution or "") if profile else "")  # type: ignore[attr-defined]
+        show = include_closed or status not in CLOSED_STATUSES
+        groups.append({"status": status.value, "label": status.label, "count": len(rows), "rows": rows if show else []})
+    return groups
 
 
 def roster_rows(offering: Offering) -> list[list[str]]:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -69,30 +70,31 @@ def queue(request: AuthedRequest) -> HttpResponse:
     )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     personal_data_viewed(request=request, purpose="approval_queue", subject_ids=[e.trainee_id for e in page])
-    return render(request, "enrollment/queue.html", {"page": page, "reject_form": RejectForm()})
+    return render(request, "enrollment/queue.html", {"page": page, **_decision_context(request)})
+
+
+def _decision_context(request: HttpRequest) -> dict[str, Any]:
+    """What the approve/reject/cancel forms of a list need, computed once rather than per row."""
+    return {"enrollment_base": reverse("enrollment:my_courses").removesuffix("my/"), "here": request.get_full_path()}
 
 
 @login_required_view
 def roster(request: AuthedRequest, pk: int) -> HttpResponse:
     offering = access.offering_roster_visible(request.user, pk)
+    show_all = request.GET.get("all") == "1"
     enrollments = list(selectors.roster(offering))
     can_manage = (
         access.offerings_manageable(request.user).filter(pk=offering.pk).exists()
         if (request.user.is_program_admin or request.user.is_coordinator)
         else False
     )
-    personal_data_viewed(request=request, purpose="roster", subject_ids=[e.trainee_id for e in enrollments])
-    groups = {s: [e for e in enrollments if e.status == s] for s in Status.values}
+    groups = selectors.roster_groups(enrollments, include_closed=show_all)
+    shown = [e.trainee_id for g in groups for e in g["rows"]]
+    personal_data_viewed(request=request, purpose="roster", subject_ids=shown)
     return render(
         request,
         "enrollment/roster.html",
-        {
-            "offering": offering,
-            "groups": groups,
-            "can_manage": can_manage,
-            "reject_form": RejectForm(),
-            "Status": Status,
-        },
+        {"offering": offering, "groups": groups, "can_manage": can_manage, **_decision_context(request)},
     )
 
 

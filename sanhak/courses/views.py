@@ -77,19 +77,17 @@ def offering_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     if user.is_authenticated:
         ctx["my_enrollment"] = Enrollment.objects.filter(offering=offering, trainee=user).active().first()
-        if user.is_company_manager:
-            company = user.managed_company
-            workers = access.workers_visible(user, company) if company else None
-            if workers is not None:
-                enrolled = set(
-                    Enrollment.objects.filter(offering=offering, trainee__in=workers)
-                    .active()
-                    .values_list("trainee_id", flat=True)
-                )
-                ctx["nominate_form"] = NominateForm(workers=workers.exclude(pk__in=enrolled))
-                ctx["already_nominated"] = Enrollment.objects.filter(
-                    offering=offering, trainee_id__in=enrolled
-                ).select_related("trainee")
+        if user.is_company_manager and (company := user.managed_company):
+            workers = list(access.workers_visible(user, company).order_by("name", "id"))
+            active = {
+                e.trainee_id: e
+                for e in Enrollment.objects.filter(offering=offering, trainee__in=workers)
+                .active()
+                .only("trainee_id", "status")
+            }
+            ctx["nominees"] = [w for w in workers if w.pk not in active]
+            ctx["already_nominated"] = [(w, active[w.pk]) for w in workers if w.pk in active]
+            ctx["show_nominate"] = True
         ctx["can_manage"] = (user.is_program_admin or user.is_coordinator) and access.offerings_manageable(user).filter(
             pk=offering.pk
         ).exists()

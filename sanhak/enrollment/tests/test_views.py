@@ -231,3 +231,22 @@ def test_list_pages_query_counts_constant(client, personas, catalog):
         )
         enrollment_apply(offering=catalog.robot_offering, trainee=u)
     assert counts() == before
+
+
+def test_roster_folds_closed_enrollments_until_asked(client, personas, catalog):
+    from sanhak.enrollment.services import enrollment_reject
+
+    offering = catalog.robot_offering
+    enrollment_apply(offering=offering, trainee=personas.worker)
+    rejected = enrollment_apply(offering=offering, trainee=personas.student)
+    enrollment_reject(enrollment=rejected, by=personas.coordinator, reason="정원 조정")
+    client.force_login(personas.coordinator)
+    url = reverse("enrollment:roster", args=[offering.pk])
+    body = client.get(url).content.decode()
+    assert "오재직" in body
+    assert "이학생" not in body
+    assert "펼쳐 보기" in body
+    body = client.get(url, {"all": "1"}).content.decode()
+    assert "이학생" in body
+    assert "정원 조정" in body
+    assert list(PersonalDataAccess.objects.order_by("id").values_list("subject_count", flat=True)) == [1, 2]

@@ -6,3 +6,9 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 application = get_wsgi_application()
+
+# Load the Korean morphology model now: with `gunicorn --preload` the master loads it once and every
+# forked worker shares it, instead of each worker stalling ~4 s on its first catalog search.
+from sanhak.courses.search import morphemes  # noqa: E402
+
+morphemes("준비")

@@ -51,7 +51,9 @@ def company_for_user(user: Any, pk: Any) -> Company:
 
 def workers_visible(user: Any, company: Company) -> QuerySet[User]:
     """The incumbent workers of `company`, if the user may see that company."""
-    company_for_user(user, company.pk)
+    user = _authenticated(user)
+    if not (user.is_program_admin or company.pk in user.managed_company_ids):
+        company_for_user(user, company.pk)  # raises 404
     return User.objects.filter(
         trainee_profile__employer=company, trainee_profile__kind=TraineeProfile.Kind.INCUMBENT
     ).select_related("trainee_profile")
@@ -77,10 +79,18 @@ def _offering_or_404(pk: Any) -> Offering:
         raise Http404(_("강좌를 찾을 수 없습니다. / Offering not found.")) from exc
 
 
+def can_manage_offering(user: Any, offering: Offering) -> bool:
+    """The same rule as offerings_manageable, for one offering already loaded (no query)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_program_admin or offering.course.institution_id in user.coordinated_institution_ids
+
+
 def offering_manageable(user: Any, pk: Any) -> Offering:
     """Offerings are public, so one the user may not manage is a 403, not a 404."""
+    _authenticated(user)
     offering = _offering_or_404(pk)
-    if not offerings_manageable(user).filter(pk=offering.pk).exists():
+    if not can_manage_offering(user, offering):
         raise _denied()
     return offering
 
@@ -89,9 +99,11 @@ def offering_roster_visible(user: Any, pk: Any) -> Offering:
     """The roster: managers of the offering, and its instructors."""
     user = _authenticated(user)
     offering = _offering_or_404(pk)
+    if can_manage_offering(user, offering):
+        return offering
     if user.is_instructor and offering.instructors.filter(pk=user.pk).exists():
         return offering
-    return offering_manageable(user, pk)
+    raise _denied()
 
 
 def enrollment_manageable(user: Any, pk: Any) -> Enrollment:

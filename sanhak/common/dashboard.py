@@ -66,7 +66,11 @@ def manager_panel(user: User) -> dict[str, Any]:
         return {}
     workers = TraineeProfile.objects.filter(employer=company)
     enrollments = Enrollment.objects.filter(trainee__trainee_profile__employer=company)
-    recent = enrollments.select_related("trainee", "offering__course").order_by("-created_at", "-id")[:10]
+    recent = (
+        enrollments.select_related("trainee", "offering__course")
+        .only("id", "status", "created_at", "trainee__name", "offering__course__title_ko")
+        .order_by("-created_at", "-id")[:10]
+    )
     return {
         "company": company,
         "worker_count": workers.count(),

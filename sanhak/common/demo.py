@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from sanhak.accounts.models import Institution, PrivacyConsent, Role, RoleAssignment, TraineeProfile, User
 from sanhak.common.errors import DomainError
+from sanhak.common.models import refresh_planner_statistics
 from sanhak.common.personas import DEMO_PASSWORD, Personas, personas_create
 from sanhak.companies.models import BRN_WEIGHTS, Company, IndustrialComplex, KsicCode
 from sanhak.competencies.models import Competency, Track
@@ -1377,4 +1378,5 @@ def demo_seed(
         plans = _offerings_plan(ctx, courses, instructors)
         entries = _enrollments_plan(ctx, plans, trainees, companies)
         _offerings_create(ctx, plans, entries, coordinators)
+    refresh_planner_statistics()
     return DemoSummary(scale=scale, seed=seed, counts=demo_counts(), seconds=time.perf_counter() - started)

@@ -51,3 +51,12 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.viewer_id} {self.purpose} ({self.subject_count})"
+
+
+def refresh_planner_statistics() -> None:
+    """After a bulk load: PostgreSQL plans badly on tables it has no statistics for (autovacuum may be
+    off or not yet have run), SQLite's planner likewise uses ANALYZE results. Safe to call any time."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")

@@ -128,7 +128,11 @@ class Offering(TimeStampedModel):
         ordering = ["start_date", "id"]
         verbose_name = _("개설 강좌")
         verbose_name_plural = _("개설 강좌")
-        indexes = [models.Index(fields=["course", "start_date"]), models.Index(fields=["updated_at"])]
+        indexes = [
+            models.Index(fields=["course", "start_date"]),
+            models.Index(fields=["updated_at"]),
+            models.Index(fields=["end_date"], name="offering_end_date_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(approved_count__lte=F("capacity")), name="offering_not_over_capacity"),
             models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="offering_dates_ordered"),

@@ -5,6 +5,7 @@ import hashlib
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -14,12 +15,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sanhak.accounts.models import User
 from sanhak.common import access
 from sanhak.common.errors import DomainError
 from sanhak.common.permissions import AuthedRequest, login_required_view
 from sanhak.courses.forms import CatalogForm, NominateForm
 from sanhak.courses.models import Course, Offering
-from sanhak.courses.selectors import catalog_offerings, catalog_version
+from sanhak.courses.selectors import catalog_offerings, catalog_version, competencies_prefetch
 from sanhak.enrollment import services as enrollment_services
 from sanhak.enrollment.models import Enrollment, Status
 
@@ -69,7 +71,10 @@ def course_detail(request: HttpRequest, code: str) -> HttpResponse:
 def offering_detail(request: HttpRequest, pk: int) -> HttpResponse:
     offering = get_object_or_404(
         Offering.objects.select_related("course__institution", "course__track").prefetch_related(
-            "sessions", "instructors", "course__course_competencies__competency", "course__prerequisites"
+            "sessions",
+            Prefetch("instructors", queryset=User.objects.only("id", "name")),
+            competencies_prefetch("course__course_competencies"),
+            Prefetch("course__prerequisites", queryset=Course.objects.only("id", "code", "title_ko")),
         ),
         pk=pk,
     )
@@ -88,9 +93,7 @@ def offering_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ctx["nominees"] = [w for w in workers if w.pk not in active]
             ctx["already_nominated"] = [(w, active[w.pk]) for w in workers if w.pk in active]
             ctx["show_nominate"] = True
-        ctx["can_manage"] = (user.is_program_admin or user.is_coordinator) and access.offerings_manageable(user).filter(
-            pk=offering.pk
-        ).exists()
+        ctx["can_manage"] = access.can_manage_offering(user, offering)
     return render(request, "courses/offering_detail.html", ctx)
 
 

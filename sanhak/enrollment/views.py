@@ -83,11 +83,7 @@ def roster(request: AuthedRequest, pk: int) -> HttpResponse:
     offering = access.offering_roster_visible(request.user, pk)
     show_all = request.GET.get("all") == "1"
     enrollments = list(selectors.roster(offering))
-    can_manage = (
-        access.offerings_manageable(request.user).filter(pk=offering.pk).exists()
-        if (request.user.is_program_admin or request.user.is_coordinator)
-        else False
-    )
+    can_manage = access.can_manage_offering(request.user, offering)
     groups = selectors.roster_groups(enrollments, include_closed=show_all)
     shown = [e.trainee_id for g in groups for e in g["rows"]]
     personal_data_viewed(request=request, purpose="roster", subject_ids=shown)

@@ -12,9 +12,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 @pytest.fixture(autouse=True)
 def _korean_by_default():  # type: ignore[no-untyped-def]
     """Each test starts in the default language (a previous request may have activated English)."""
-    from django.utils import translation
-
     from django.core.cache import cache
+    from django.utils import translation
 
     cache.clear()
     with translation.override("ko"):

@@ -27,5 +27,7 @@ class Migration(migrations.Migration):
     operations = [
         TrigramExtension(),
         migrations.RunPython(trigram_index, drop_trigram_index),
-        migrations.AddIndex(model_name="offering", index=models.Index(fields=["end_date"], name="offering_end_date_idx")),
+        migrations.AddIndex(
+            model_name="offering", index=models.Index(fields=["end_date"], name="offering_end_date_idx")
+        ),
     ]

@@ -142,6 +142,6 @@ def test_workers_query_count_is_constant(api, personas):
         make_worker(i, personas.company_a)
     with CaptureQueriesContext(connection) as ten:
         assert api.get(url, as_=personas.manager).json()["count"] == 10
-    # token, roles, company (x2: the view and workers_visible), logged ids + log row (PIPA), count, page
-    assert len(two) == len(ten) == 8
+    # token, roles, company, logged ids + log row (PIPA), count, page
+    assert len(two) == len(ten) == 7
     assert PersonalDataAccess.objects.filter(purpose="api_company_workers").count() == 3

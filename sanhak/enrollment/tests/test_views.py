@@ -250,3 +250,13 @@ def test_roster_folds_closed_enrollments_until_asked(client, personas, catalog):
     assert "이학생" in body
     assert "정원 조정" in body
     assert list(PersonalDataAccess.objects.order_by("id").values_list("subject_count", flat=True)) == [1, 2]
+
+
+def test_roster_escapes_names(client, personas, catalog):
+    personas.student.name = '<script>alert("x")</script>'
+    personas.student.save()
+    enrollment_apply(offering=catalog.robot_offering, trainee=personas.student)
+    client.force_login(personas.coordinator)
+    body = client.get(reverse("enrollment:roster", args=[catalog.robot_offering.pk])).content.decode()
+    assert "<script>alert" not in body
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in body

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sanhak.accounts.models import TraineeProfile
 from sanhak.companies.models import Company, KsicCode
 
 
@@ -35,3 +36,11 @@ class CompanyForm(forms.ModelForm):
                 % {"codes": ", ".join(unknown)}
             )
         return [found[c] for c in dict.fromkeys(codes)]
+
+
+class WorkerForm(forms.ModelForm):
+    """What a company manager may change about one of their workers."""
+
+    class Meta:
+        model = TraineeProfile
+        fields = ["job_title", "prefers_evening", "prefers_weekend"]

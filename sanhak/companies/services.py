@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
+from sanhak.accounts.models import TraineeProfile
 from sanhak.companies.models import Company, KsicCode
 
 
@@ -19,3 +20,13 @@ def company_update(*, company: Company, ksic_codes: Sequence[KsicCode] | None = 
     if ksic_codes is not None:
         company.ksic_codes.set(ksic_codes)
     return company
+
+
+def worker_update(
+    *, profile: TraineeProfile, job_title: str, prefers_evening: bool, prefers_weekend: bool
+) -> TraineeProfile:
+    profile.job_title = job_title
+    profile.prefers_evening = prefers_evening
+    profile.prefers_weekend = prefers_weekend
+    profile.save(update_fields=["job_title", "prefers_evening", "prefers_weekend"])
+    return profile

@@ -9,4 +9,5 @@ urlpatterns = [
     path("import/", views_import.company_import, name="import"),
     path("<int:pk>/", views.company_detail, name="detail"),
     path("<int:pk>/edit/", views.company_edit, name="edit"),
+    path("<int:pk>/workers/<int:user_pk>/edit/", views.worker_edit, name="worker_edit"),
 ]

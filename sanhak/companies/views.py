@@ -3,15 +3,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from sanhak.accounts.models import Role
 from sanhak.common import access
 from sanhak.common.audit import personal_data_viewed
 from sanhak.common.permissions import AuthedRequest, login_required_view, role_required
-from sanhak.companies.forms import CompanyForm
-from sanhak.companies.services import company_update
+from sanhak.companies.forms import CompanyForm, WorkerForm
+from sanhak.companies.services import company_update, worker_update
 
 
 @role_required(Role.PROGRAM_ADMIN)
@@ -57,3 +57,16 @@ def company_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.success(request, _("기업 정보를 저장했습니다. / Saved."))
         return redirect("companies:detail", pk=company.pk)
     return render(request, "companies/edit.html", {"company": company, "form": form})
+
+
+@login_required_view
+def worker_edit(request: AuthedRequest, pk: int, user_pk: int) -> HttpResponse:
+    company = access.company_for_user(request.user, pk)
+    worker = get_object_or_404(access.workers_visible(request.user, company), pk=user_pk)
+    profile = worker.trainee_profile
+    form = WorkerForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        worker_update(profile=profile, **form.cleaned_data)
+        messages.success(request, _("직원 정보를 저장했습니다. / Saved."))
+        return redirect("companies:detail", pk=company.pk)
+    return render(request, "companies/worker_edit.html", {"company": company, "worker": worker, "form": form})

@@ -69,3 +69,31 @@ def test_company_list_admin_only(client, personas):
     assert client.get(reverse("companies:list")).status_code == 403
     client.logout()
     assert client.get(reverse("companies:list")).status_code == 302
+
+
+def test_manager_edits_own_worker(client, personas):
+    client.force_login(personas.manager)
+    url = reverse("companies:worker_edit", args=[personas.company_a.pk, personas.worker.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"job_title": "스마트공장 담당", "prefers_weekend": "on"})
+    assert response.status_code == 302
+    profile = personas.worker.trainee_profile
+    profile.refresh_from_db()
+    assert (profile.job_title, profile.prefers_evening, profile.prefers_weekend) == ("스마트공장 담당", False, True)
+
+
+def test_manager_cannot_edit_another_companys_worker(client, personas):
+    client.force_login(personas.manager)
+    before = personas.worker_b.trainee_profile.job_title
+    # neither through the other company's URL nor by putting the worker under their own company
+    for company in (personas.company_b, personas.company_a):
+        url = reverse("companies:worker_edit", args=[company.pk, personas.worker_b.pk])
+        assert client.post(url, {"job_title": "탈취"}).status_code == 404
+    personas.worker_b.trainee_profile.refresh_from_db()
+    assert personas.worker_b.trainee_profile.job_title == before
+
+
+def test_trainee_cannot_edit_workers(client, personas):
+    client.force_login(personas.worker2)
+    url = reverse("companies:worker_edit", args=[personas.company_a.pk, personas.worker.pk])
+    assert client.post(url, {"job_title": "x"}).status_code == 404

@@ -82,7 +82,7 @@ def _decision_context(request: HttpRequest) -> dict[str, Any]:
 def roster(request: AuthedRequest, pk: int) -> HttpResponse:
     offering = access.offering_roster_visible(request.user, pk)
     show_all = request.GET.get("all") == "1"
-    enrollments = list(selectors.roster(offering))
+    enrollments = selectors.roster(offering)
     can_manage = access.can_manage_offering(request.user, offering)
     groups = selectors.roster_groups(enrollments, include_closed=show_all)
     shown = [e.trainee_id for g in groups for e in g["rows"]]
@@ -97,11 +97,12 @@ def roster(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required_view
 def roster_export(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
     offering = access.offering_roster_visible(request.user, pk)
-    rows = selectors.roster_rows(offering)
+    entries = selectors.roster(offering)
+    rows = selectors.roster_table(entries)
     personal_data_viewed(
         request=request,
         purpose=f"roster_export_{fmt}",
-        subject_ids=selectors.roster(offering).values_list("trainee_id", flat=True),
+        subject_ids=[e.trainee_id for e in entries],
     )
     filename = f"roster-{offering.course.code}-{offering.term}"
     if fmt == "xlsx":

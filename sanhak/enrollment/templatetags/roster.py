@@ -13,7 +13,8 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from sanhak.enrollment.models import Enrollment, Source, Status
+from sanhak.enrollment.models import Status
+from sanhak.enrollment.selectors import RosterEntry
 
 register = template.Library()
 
@@ -31,7 +32,7 @@ ROW = (
 
 
 @register.simple_tag(takes_context=True)
-def roster_rows(context: Any, rows: Sequence[Enrollment], can_manage: bool) -> SafeString:
+def roster_rows(context: Any, rows: Sequence[RosterEntry], can_manage: bool) -> SafeString:
     fixed = {
         "base": escape(context["enrollment_base"]),
         "hidden": (
@@ -44,28 +45,27 @@ def roster_rows(context: Any, rows: Sequence[Enrollment], can_manage: bool) -> S
         "reject": escape(pgettext("button", "반려")),
         "cancel": escape(pgettext("button", "취소")),
     }
-    sources = {value: escape(str(label)) for value, label in Source.choices}
     out = []
     for i, e in enumerate(rows, start=1):
-        name = escape(e.trainee.name)
+        name = escape(e.name)
         action = ""
         if can_manage:
             if e.status in (Status.PENDING, Status.WAITLISTED):
-                action = DECIDE.format(pk=e.pk, name=name, **fixed)
+                action = DECIDE.format(pk=e.id, name=name, **fixed)
             elif e.status == Status.APPROVED:
-                action = CANCEL.format(pk=e.pk, **fixed)
+                action = CANCEL.format(pk=e.id, **fixed)
             else:
                 action = f'<span class="muted">{escape(e.reason)}</span>'
             action = f"<td>{action}</td>"
         created = localtime(e.created_at)
         out.append(
             ROW.format(
-                pk=e.pk,
+                pk=e.id,
                 i=i,
                 name=name,
-                email=escape(e.trainee.email),
-                affiliation=escape(getattr(e, "affiliation", "") or "-"),
-                source=sources.get(e.source, ""),
+                email=escape(e.email),
+                affiliation=escape(e.affiliation or "-"),
+                source=escape(e.source_label),
                 date=f"{created.year}. {created.month}. {created.day}.",
                 action=action,
             )

@@ -81,9 +81,14 @@ def offering_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ctx: dict[str, object] = {"offering": offering}
     user = request.user
     if user.is_authenticated:
-        ctx["my_enrollment"] = Enrollment.objects.filter(offering=offering, trainee=user).active().first()
+        if user.is_trainee:
+            ctx["my_enrollment"] = Enrollment.objects.filter(offering=offering, trainee=user).active().first()
         if user.is_company_manager and (company := user.managed_company):
-            workers = list(access.workers_visible(user, company).order_by("name", "id"))
+            workers = list(
+                access.workers_visible(user, company)
+                .only("id", "name", "trainee_profile__job_title")
+                .order_by("name", "id")
+            )
             active = {
                 e.trainee_id: e
                 for e in Enrollment.objects.filter(offering=offering, trainee__in=workers)

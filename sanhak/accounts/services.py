@@ -6,8 +6,13 @@ import json
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from sanhak.accounts.models import PrivacyConsent, Role, RoleAssignment, TraineeProfile, User
 from sanhak.companies.models import Company, normalize_brn
@@ -104,3 +109,48 @@ def user_export_record(*, user: User) -> str:
         ],
     }
     return json.dumps(record, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+
+
+def invite_link(user: User, *, base_url: str) -> str:
+    """A one-time link (it stops working once a password is set) for an invited user."""
+    path = reverse(
+        "accounts:invite_accept",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return base_url.rstrip("/") + path
+
+
+@transaction.atomic
+def worker_invite(*, company: Company, by: User, name: str, email: str, job_title: str, base_url: str) -> User:
+    """A company manager registers a worker: the account has no password until the worker opens the
+    invitation, sets one and consents to the personal-data policy (nothing is collected before that
+    beyond name, e-mail and job title)."""
+    user = User.objects.create_user(email=email, password=None, name=name)
+    RoleAssignment.objects.create(user=user, role=Role.TRAINEE)
+    TraineeProfile.objects.create(user=user, kind=TraineeProfile.Kind.INCUMBENT, employer=company, job_title=job_title)
+    link = invite_link(user, base_url=base_url)
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=f"[sanhak] {company.name}에서 교육 플랫폼에 초대했습니다 / You are invited",
+            message=(
+                f"{name} 님, {by.name} 님({company.name})이 산학 교육 플랫폼에 초대했습니다.\n"
+                f"아래 링크에서 비밀번호를 정하고 개인정보 수집·이용에 동의하면 가입이 완료됩니다.\n\n{link}\n\n"
+                f"{by.name} ({company.name}) invited you to sanhak. Open the link to set a password and finish."
+            ),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[user.email],
+            fail_silently=True,
+        )
+    )
+    return user
+
+
+@transaction.atomic
+def invite_accept(*, user: User, password: str) -> User:
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    _consent(user)
+    return user

@@ -3,14 +3,24 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.tokens import default_token_generator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sanhak.accounts import services, tokens
-from sanhak.accounts.forms import EmailAuthenticationForm, ManagerSignupForm, ProfileForm, TokenForm, TraineeSignupForm
+from sanhak.accounts.forms import (
+    EmailAuthenticationForm,
+    InviteAcceptForm,
+    ManagerSignupForm,
+    ProfileForm,
+    TokenForm,
+    TraineeSignupForm,
+)
 from sanhak.accounts.models import ApiToken, User
 from sanhak.common.models import PersonalDataAccess
 from sanhak.common.permissions import AuthedRequest, login_required_view
@@ -137,3 +147,18 @@ def export_my_record(request: AuthedRequest) -> HttpResponse:
 
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/privacy.html")
+
+
+def invite_accept(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """An invited worker sets a password and consents; the link works once."""
+    try:
+        user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))))
+    except (User.DoesNotExist, ValueError, TypeError, OverflowError):
+        user = None
+    if user is None or not default_token_generator.check_token(user, token):
+        return render(request, "accounts/invite_invalid.html", status=404)
+    form = InviteAcceptForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        services.invite_accept(user=user, password=form.cleaned_data["password"])
+        return _signup_done(request, user)
+    return render(request, "accounts/invite_accept.html", {"form": form, "invited": user})

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sanhak.accounts.models import TraineeProfile
+from sanhak.accounts.models import TraineeProfile, User
 from sanhak.companies.models import Company, KsicCode
 
 
@@ -44,3 +44,19 @@ class WorkerForm(forms.ModelForm):
     class Meta:
         model = TraineeProfile
         fields = ["job_title", "prefers_evening", "prefers_weekend"]
+
+
+class WorkerInviteForm(forms.Form):
+    name = forms.CharField(label=_("이름"), max_length=60)
+    email = forms.EmailField(label=_("이메일"))
+    job_title = forms.CharField(label=_("직무"), max_length=60, required=False)
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"].lower()
+        if User.objects.filter(email=email).exists():
+            raise forms.ValidationError(
+                _(
+                    "이미 가입된 이메일입니다. 본인이 가입할 때 회사 사업자등록번호를 입력하면 직원으로 연결됩니다. / This e-mail is already registered."
+                )
+            )
+        return email

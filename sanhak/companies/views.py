@@ -6,11 +6,12 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from sanhak.accounts import services as accounts_services
 from sanhak.accounts.models import Role
 from sanhak.common import access
 from sanhak.common.audit import personal_data_viewed
 from sanhak.common.permissions import AuthedRequest, login_required_view, role_required
-from sanhak.companies.forms import CompanyForm, WorkerForm
+from sanhak.companies.forms import CompanyForm, WorkerForm, WorkerInviteForm
 from sanhak.companies.services import company_update, worker_update
 
 
@@ -70,3 +71,18 @@ def worker_edit(request: AuthedRequest, pk: int, user_pk: int) -> HttpResponse:
         messages.success(request, _("직원 정보를 저장했습니다. / Saved."))
         return redirect("companies:detail", pk=company.pk)
     return render(request, "companies/worker_edit.html", {"company": company, "worker": worker, "form": form})
+
+
+@login_required_view
+def worker_invite(request: AuthedRequest, pk: int) -> HttpResponse:
+    company = access.company_for_user(request.user, pk)
+    form = WorkerInviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        worker = accounts_services.worker_invite(
+            company=company, by=request.user, base_url=request.build_absolute_uri("/"), **form.cleaned_data
+        )
+        messages.success(
+            request, _("%(email)s 로 초대 메일을 보냈습니다. / Invitation sent to %(email)s.") % {"email": worker.email}
+        )
+        return redirect("companies:detail", pk=company.pk)
+    return render(request, "companies/worker_invite.html", {"company": company, "form": form})

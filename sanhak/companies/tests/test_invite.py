@@ -27,7 +27,10 @@ def test_manager_invites_worker_who_accepts(client, personas, django_capture_on_
     worker = User.objects.get(email="newbie@example.com")
     assert worker.has_usable_password() is False
     assert worker.role_set == {Role.TRAINEE}
-    assert (worker.trainee_profile.employer, worker.trainee_profile.job_title) == (personas.company_a, "사출 오퍼레이터")
+    assert (worker.trainee_profile.employer, worker.trainee_profile.job_title) == (
+        personas.company_a,
+        "사출 오퍼레이터",
+    )
     assert not PrivacyConsent.objects.filter(user=worker).exists()
     assert len(mail.outbox) == 1
     link = re.search(r"http://testserver(/accounts/invite/\S+/)", mail.outbox[0].body).group(1)

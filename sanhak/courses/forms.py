@@ -54,17 +54,19 @@ class CatalogForm(forms.Form):
         self.fields["competency"].choices = [("", _("전체 역량")), *competencies]  # type: ignore[attr-defined]
 
     def filters(self) -> CatalogFilters:
-        if not self.is_valid():
-            return CatalogFilters(q=str(self.data.get("q", ""))[:100])
+        """The valid filters; an invalid value (unknown code, NUL byte, too long) is simply ignored."""
+        if not self.is_bound:
+            return CatalogFilters()
+        self.is_valid()
         d = self.cleaned_data
         return CatalogFilters(
-            q=d["q"],
-            track=d["track"],
-            institution=d["institution"],
-            competency=d["competency"],
-            mode=d["mode"],
-            schedule=d["schedule"],
-            open_seats=d["open_seats"],
+            q=d.get("q", ""),
+            track=d.get("track", ""),
+            institution=d.get("institution", ""),
+            competency=d.get("competency", ""),
+            mode=d.get("mode", ""),
+            schedule=d.get("schedule", ""),
+            open_seats=d.get("open_seats", False),
         )
 
 

@@ -66,3 +66,17 @@ def test_waitlisted_trainee_is_told_when_promoted(client, personas, catalog):
 
 def test_notifications_require_login(client):
     assert client.get(reverse("notifications")).status_code == 302
+
+
+@pytest.mark.parametrize("url", ["/courses/?q=%00", "/courses/%00/", "/api/offerings?q=%00"])
+def test_nul_bytes_are_a_clear_400(client, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode()
+
+
+def test_nul_in_form_post_is_rejected(client, personas):
+    response = client.post(
+        "/accounts/login/", "username=a%00b&password=x", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400

@@ -1,0 +1,33 @@
+"""Reject NUL bytes in the URL or parameters up front: PostgreSQL cannot store or compare them, so a
+stray %00 would otherwise surface as a database error deep inside a query."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+
+MESSAGE = "요청에 허용되지 않는 문자(NUL)가 있습니다. / The request contains a NUL character, which is not allowed."
+
+
+def _has_nul(request: HttpRequest) -> bool:
+    if "\x00" in request.path:
+        return True
+    sources = [request.GET]
+    if request.method == "POST" and not (request.content_type or "").startswith("multipart/"):
+        sources.append(request.POST)  # multipart bodies (uploads) are left to the forms that read them
+    return any(
+        "\x00" in key or any("\x00" in v for v in values) for params in sources for key, values in params.lists()
+    )
+
+
+class RejectNulBytesMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _has_nul(request):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"code": "invalid", "message": MESSAGE}, status=400)
+            return HttpResponseBadRequest(MESSAGE, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

@@ -128,7 +128,7 @@ def test_cached_catalog_shows_seat_changes_at_once(client, personas, catalog):
 
 
 def test_catalog_ignores_invalid_filter_values(client, catalog):
-    response = client.get(reverse("courses:catalog"), {"q": "로봇\x00", "track": "nope", "schedule": "evening"})
+    response = client.get(reverse("courses:catalog"), {"q": "로봇" * 60, "track": "nope", "schedule": "evening"})
     assert response.status_code == 200
     body = response.content.decode()
     assert "산업용 로봇 운용" in body  # the bad q and track are dropped, the valid schedule filter stays

@@ -375,6 +375,15 @@ def pages(ids: dict[str, Any]) -> list[Page]:
     offering, roster = ids["offering"], ids["roster"]
     return [
         Page(BASELINE, "/healthz", targeted=False, note="trivial view: no database, no template"),
+        # Reference points, not judged: the cheapest page with the site layout, anonymous and logged in.
+        Page("layout only", "/accounts/privacy/", targeted=False, note="static text in the base layout"),
+        Page(
+            "layout only (logged in)",
+            "/accounts/privacy/",
+            persona="manager",
+            targeted=False,
+            note="the same, plus session, user, roles and unread count",
+        ),
         Page("catalog search", f"/courses/?{search}", note=f"{ids['catalog_matches'].get('q=로봇', '?')} matches"),
         Page(
             "catalog search, filtered",

@@ -7,7 +7,7 @@ import datetime as dt
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 
 from django import forms
@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.management.base import BaseCommand, CommandError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -178,3 +179,21 @@ def import_page(
                     )
     ctx = {"form": form, "result": result, "token": token, **(context or {})}
     return render(request, template_name, ctx)
+
+
+def import_command_run(command: BaseCommand, path: str, run: Callable[[bytes], ImportResult]) -> None:
+    """The shell side of an importer: read `path`, run it, print the summary or every error as
+    "line N: column: message" and fail (nothing was saved)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise CommandError(f"파일을 읽을 수 없습니다 / Cannot read the file: {path} ({exc.strerror})") from exc
+    try:
+        result = run(data)
+    except DomainError as exc:
+        raise CommandError(exc.message) from exc
+    if result.errors:
+        for error in result.errors:
+            command.stderr.write(str(error))
+        raise CommandError(result.summary())
+    command.stdout.write(command.style.SUCCESS(result.summary()))

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from sanhak.courses.models import Course, CourseCompetency, Offering, Program, Session
+from sanhak.courses.services import course_reindex
 
 
 class CourseCompetencyInline(admin.TabularInline):
@@ -15,6 +16,11 @@ class CourseAdmin(admin.ModelAdmin):
     list_filter = ["institution", "track", "mode"]
     inlines = [CourseCompetencyInline]
     filter_horizontal = ["prerequisites"]
+
+    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+        """Title, description and competencies feed the catalog search index: rebuild it after an edit."""
+        super().save_related(request, form, formsets, change)
+        course_reindex(course=form.instance)
 
 
 class SessionInline(admin.TabularInline):

@@ -18,7 +18,7 @@ from sanhak.accounts.models import Role
 from sanhak.common.errors import ConflictError, DomainError
 from sanhak.common.notifications import notification_send
 from sanhak.courses.models import Offering
-from sanhak.enrollment.models import ACTIVE_STATUSES, Enrollment, Source, Status
+from sanhak.enrollment.models import Enrollment, Source, Status
 
 if TYPE_CHECKING:
     from sanhak.accounts.models import User
@@ -242,7 +242,3 @@ def enrollment_complete(*, enrollment: Enrollment, by: User) -> Enrollment:
     enrollment.decided_by, enrollment.decided_at = by, timezone.now()
     enrollment.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
     return enrollment
-
-
-def is_active_status(status: str) -> bool:
-    return status in ACTIVE_STATUSES

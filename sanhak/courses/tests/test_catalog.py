@@ -133,3 +133,35 @@ def test_catalog_ignores_invalid_filter_values(client, catalog):
     body = response.content.decode()
     assert "산업용 로봇 운용" in body  # the bad q and track are dropped, the valid schedule filter stays
     assert "사출성형 공정 최적화</a>" not in body
+
+
+def test_admin_edit_updates_the_search_index(client, personas, catalog):
+    client.force_login(personas.admin)
+    course = catalog.molding
+    url = reverse("admin:courses_course_change", args=[course.pk])
+    cc = course.course_competencies.get()
+    response = client.post(
+        url,
+        {
+            "code": course.code,
+            "title_ko": "용접 자동화 실무",
+            "title_en": "",
+            "description": "",
+            "institution": course.institution_id,
+            "track": course.track_id,
+            "mode": course.mode,
+            "hours": course.hours,
+            "is_active": "on",
+            "course_competencies-TOTAL_FORMS": "1",
+            "course_competencies-INITIAL_FORMS": "1",
+            "course_competencies-MIN_NUM_FORMS": "0",
+            "course_competencies-MAX_NUM_FORMS": "1000",
+            "course_competencies-0-id": cc.pk,
+            "course_competencies-0-course": course.pk,
+            "course_competencies-0-competency": cc.competency_id,
+            "course_competencies-0-target_level": 3,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert titles(CatalogFilters(q="용접")) == ["용접 자동화 실무"]
+    assert titles(CatalogFilters(q="최적화")) == []  # the old title is gone from the index

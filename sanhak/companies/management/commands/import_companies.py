@@ -2,30 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
-from sanhak.common.errors import DomainError
-from sanhak.common.tabular import ImportResult
+from sanhak.common.imports import import_command_run
 from sanhak.companies.importing import companies_import
-
-
-def read_file(path: str) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise CommandError(f"파일을 읽을 수 없습니다 / Cannot read the file: {path} ({exc.strerror})") from exc
-
-
-def report(command: BaseCommand, result: ImportResult) -> None:
-    """Print the summary, or every error as "line N: column: message" and fail (nothing was saved)."""
-    if result.errors:
-        for error in result.errors:
-            command.stderr.write(str(error))
-        raise CommandError(result.summary())
-    command.stdout.write(command.style.SUCCESS(result.summary()))
 
 
 class Command(BaseCommand):
@@ -41,10 +23,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: str = options["file"]
-        try:
-            result = companies_import(
-                data=read_file(path), filename=path, dry_run=options["dry_run"], complex_name=options["complex_name"]
-            )
-        except DomainError as exc:
-            raise CommandError(exc.message) from exc
-        report(self, result)
+        import_command_run(
+            self,
+            path,
+            lambda data: companies_import(
+                data=data, filename=path, dry_run=options["dry_run"], complex_name=options["complex_name"]
+            ),
+        )

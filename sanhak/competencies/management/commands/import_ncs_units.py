@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
-from sanhak.common.errors import DomainError
+from sanhak.common.imports import import_command_run
 from sanhak.competencies.importing import ncs_units_import
 
 
@@ -23,16 +22,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: str = options["file"]
-        try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            raise CommandError(f"파일을 읽을 수 없습니다 / Cannot read the file: {path} ({exc.strerror})") from exc
-        try:
-            result = ncs_units_import(data=data, filename=path, dry_run=options["dry_run"])
-        except DomainError as exc:
-            raise CommandError(exc.message) from exc
-        if result.errors:
-            for error in result.errors:
-                self.stderr.write(str(error))
-            raise CommandError(result.summary())
-        self.stdout.write(self.style.SUCCESS(result.summary()))
+        import_command_run(
+            self, path, lambda data: ncs_units_import(data=data, filename=path, dry_run=options["dry_run"])
+        )

@@ -137,14 +137,14 @@ def enrollment_own(user: Any, pk: Any) -> Enrollment:
     class's) is a 403."""
     user = _authenticated(user)
     try:
-        enrollment = Enrollment.objects.select_related("offering__course").get(pk=int(pk))
+        enrollment = Enrollment.objects.select_related("offering__course", "trainee").get(pk=int(pk))
     except (Enrollment.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404(_("신청을 찾을 수 없습니다. / Enrollment not found.")) from exc
-    if enrollment.trainee_id == user.pk:
+    if enrollment.trainee_id == user.pk or can_manage_offering(user, enrollment.offering):
         return enrollment
     if not enrollments_visible(user).filter(pk=enrollment.pk).exists():
         raise Http404(_("신청을 찾을 수 없습니다. / Enrollment not found."))
-    return enrollment_manageable(user, pk)
+    raise _denied()
 
 
 def managed_company(user: Any) -> Company:

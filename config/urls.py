@@ -16,6 +16,7 @@ urlpatterns = [
     path("competencies/", include("sanhak.competencies.urls")),
     path("courses/", include("sanhak.courses.urls")),
     path("enrollment/", include("sanhak.enrollment.urls")),
+    path("labs/", include("sanhak.labs.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "sanhak.competencies",
     "sanhak.courses",
     "sanhak.enrollment",
+    "sanhak.labs",
     "sanhak.scheduling",
     "sanhak.api",
 ]

@@ -67,6 +67,7 @@ class Role(models.TextChoices):
     COMPANY_MANAGER = "company_manager", _("기업 담당자")
     TRAINEE = "trainee", _("교육생")
     COUNCIL_MEMBER = "council_member", _("협의체 위원")
+    LAB_MANAGER = "lab_manager", _("장비 관리자")
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -139,6 +140,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         )
 
     @cached_property
+    def lab_institution_ids(self) -> frozenset[int]:
+        """Institutions whose equipment this person manages (lab manager role)."""
+        return frozenset(
+            r.institution_id for r in self.role_assignments if r.role == Role.LAB_MANAGER and r.institution_id
+        )
+
+    @cached_property
     def managed_company_ids(self) -> frozenset[int]:
         return frozenset(r.company_id for r in self.role_assignments if r.role == Role.COMPANY_MANAGER and r.company_id)
 
@@ -181,7 +189,7 @@ class RoleAssignment(models.Model):
                 name="role_unique_unscoped",
             ),
             models.CheckConstraint(
-                condition=~Q(role__in=["coordinator", "instructor"]) | Q(institution__isnull=False),
+                condition=~Q(role__in=["coordinator", "instructor", "lab_manager"]) | Q(institution__isnull=False),
                 name="role_staff_needs_institution",
             ),
             models.CheckConstraint(

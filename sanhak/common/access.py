@@ -17,6 +17,7 @@ from sanhak.accounts.models import Role, TraineeProfile, User
 from sanhak.companies.models import Company, CompanyQuerySet
 from sanhak.courses.models import Offering
 from sanhak.enrollment.models import Enrollment
+from sanhak.labs.models import Equipment, Reservation
 
 DENIED = "이 작업을 할 권한이 없습니다. / You do not have permission to do this."
 
@@ -160,3 +161,36 @@ def require_company_manager(user: Any) -> User:
     if not user.has_role(Role.COMPANY_MANAGER):
         raise _denied()
     return user
+
+
+# --- labs ------------------------------------------------------------------------------------
+
+
+def reservations_visible(user: Any) -> QuerySet[Reservation]:
+    """Reservations with their people: one's own (booked by or for them); all of the equipment a lab
+    manager manages; everything for program admins."""
+    user = _authenticated(user)
+    if user.is_program_admin:
+        return Reservation.objects.all()
+    cond = Q(user=user) | Q(created_by=user)
+    if user.lab_institution_ids:
+        cond |= Q(equipment__facility__institution_id__in=user.lab_institution_ids)
+    return Reservation.objects.filter(cond)
+
+
+def reservation_visible(user: Any, pk: Any) -> Reservation:
+    """A reservation the user may act on (services decide which actions); others' are a 404."""
+    try:
+        return reservations_visible(user).select_related("equipment__facility", "user").get(pk=int(pk))
+    except (Reservation.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(_("예약을 찾을 수 없습니다. / Reservation not found.")) from exc
+
+
+def equipment_managed(user: Any) -> QuerySet[Equipment]:
+    """Equipment whose bookings the user approves and whose reports they see (lab managers, admins)."""
+    user = _authenticated(user)
+    if user.is_program_admin:
+        return Equipment.objects.all()
+    if not user.lab_institution_ids:
+        raise _denied()
+    return Equipment.objects.filter(facility__institution_id__in=user.lab_institution_ids)

@@ -33,6 +33,8 @@ from sanhak.competencies.models import Competency, Track
 from sanhak.courses.models import Course, CourseCompetency, Mode, Offering, Program, Session
 from sanhak.courses.search import index_text
 from sanhak.enrollment.models import Enrollment, Source, Status
+from sanhak.labs.demo import labs_seed
+from sanhak.labs.models import Equipment, Reservation
 
 KST = ZoneInfo("Asia/Seoul")
 DEMO_EMAIL_DOMAIN = "demo.sanhak.test"
@@ -40,6 +42,7 @@ DEFAULT_SEED = 2026
 BATCH = 2000  # rows per INSERT (Django lowers it to the backend's parameter limit on SQLite)
 CHUNK = 5000  # generated people / enrollments held in memory at once
 PERSONA_BRNS = ("1248100998", "2208162517")
+LAB_EQUIPMENT = {"small": 30, "namdong": 120, "national": 500}  # shared equipment per scale
 
 
 @dataclass(frozen=True)
@@ -1321,6 +1324,8 @@ def demo_counts() -> dict[str, int]:
         "offerings": Offering.objects.count(),
         "sessions": Session.objects.count(),
         "enrollments": Enrollment.objects.count(),
+        "equipment": Equipment.objects.count(),
+        "lab_reservations": Reservation.objects.count(),
     }
 
 
@@ -1378,5 +1383,13 @@ def demo_seed(
         plans = _offerings_plan(ctx, courses, instructors)
         entries = _enrollments_plan(ctx, plans, trainees, companies)
         _offerings_create(ctx, plans, entries, coordinators)
+        bookers = trainees.all_students()[:300] + trainees.incumbents[:300]
+        n = labs_seed(
+            personas=personas,
+            rng=rng,
+            equipment_total=LAB_EQUIPMENT[scale],
+            trainees={u: trainees.employer.get(u) for u in bookers},
+        )
+        say(f"  labs: {n} pieces of equipment with their bookings")
     refresh_planner_statistics()
     return DemoSummary(scale=scale, seed=seed, counts=demo_counts(), seconds=time.perf_counter() - started)

@@ -35,6 +35,7 @@ class Personas:
     worker2: User
     worker_b: User
     student: User
+    lab_manager: User
 
 
 INSTITUTIONS = [
@@ -136,4 +137,5 @@ def personas_create(*, domain: str = "sanhak.test", password: str = DEMO_PASSWOR
         worker2=worker(f"worker2@{domain}", "윤현장", company_a, "설비보전"),
         worker_b=worker(f"worker-b@{domain}", "서고잔", company_b, "품질관리"),
         student=student,
+        lab_manager=_user(f"labmanager@{domain}", "강장비", password, (Role.LAB_MANAGER, lead, None)),
     )

@@ -15,6 +15,7 @@ DEMO_LOGINS = [
     ("manager@sanhak.test", "기업 담당자 / company manager"),
     ("worker@sanhak.test", "재직자 교육생 / incumbent worker"),
     ("student@sanhak.test", "대학원생 교육생 / graduate student"),
+    ("labmanager@sanhak.test", "장비 관리자 / lab manager"),
 ]
 
 

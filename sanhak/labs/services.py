@@ -1,0 +1,638 @@
+"""Booking equipment. Every write happens here.
+
+The rules (`sanhak.labs.rules`) are checked first so that people get a specific reason; the
+database's no-overlap guarantee (migration 0002) is what makes double booking impossible even when
+two requests pass the checks at the same moment: the loser gets a ConflictError (HTTP 409) and
+nothing it wrote survives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sanhak.accounts.models import Role, User
+from sanhak.common.errors import ConflictError, DomainError
+from sanhak.common.notifications import notification_send
+from sanhak.courses.models import Course, Session
+from sanhak.enrollment.models import Enrollment
+from sanhak.enrollment.models import Status as EnrollmentStatus
+from sanhak.labs.models import (
+    Blackout,
+    Equipment,
+    EquipmentStatus,
+    Facility,
+    Reservation,
+    ReservationSeries,
+    ReservationStatus,
+    TrainingRecord,
+)
+from sanhak.labs.rules import Request, calendar_problems, notice_problems, week_bounds, when_text
+
+if TYPE_CHECKING:
+    from sanhak.companies.models import Company
+
+CHECK_IN_EARLY = dt.timedelta(minutes=15)
+
+
+def no_show_grace() -> dt.timedelta:
+    return dt.timedelta(minutes=getattr(settings, "LABS_NO_SHOW_GRACE_MINUTES", 15))
+
+
+# --- who may do what -------------------------------------------------------------------------
+
+
+def manages_equipment(user: User, equipment: Equipment) -> bool:
+    """Lab managers of the equipment's institution, and program admins."""
+    return user.has_role(Role.PROGRAM_ADMIN) or equipment.facility.institution_id in user.lab_institution_ids
+
+
+def missing_training(*, equipment: Equipment, user: User) -> list[Course]:
+    """The equipment's required trainings the person has neither completed as a course nor had recorded."""
+    required = list(equipment.required_courses.all())
+    if not required:
+        return []
+    ids = [c.pk for c in required]
+    done = set(
+        Enrollment.objects.filter(
+            trainee=user, status=EnrollmentStatus.COMPLETED, offering__course_id__in=ids
+        ).values_list("offering__course_id", flat=True)
+    )
+    done |= set(TrainingRecord.objects.filter(user=user, course_id__in=ids).values_list("course_id", flat=True))
+    return [c for c in required if c.pk not in done]
+
+
+def training_error(missing: Sequence[Course]) -> DomainError:
+    names = ", ".join(f"{c.title_ko} ({c.code})" for c in missing)
+    return DomainError(
+        _(
+            "이 장비를 예약하려면 먼저 다음 교육을 이수해야 합니다: %(courses)s / Complete this training before booking: %(courses)s"
+        )
+        % {"courses": names},
+        code="training_required",
+        status=403,
+    )
+
+
+# --- the checks ------------------------------------------------------------------------------
+
+
+@dataclass
+class Booking:
+    """One reservation to be made, with who makes it and on whose behalf."""
+
+    equipment: Equipment
+    user: User
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    created_by: User
+    purpose: str = ""
+    project: str = ""
+    session: Session | None = None
+    series: ReservationSeries | None = None
+    problems: list[DomainError] = field(default_factory=list)
+
+    @property
+    def request(self) -> Request:
+        return Request(self.equipment.effective_rules, self.starts_at, self.ends_at)
+
+    @property
+    def staff(self) -> bool:
+        return manages_equipment(self.created_by, self.equipment)
+
+    @property
+    def for_course(self) -> bool:
+        return self.session is not None
+
+
+def _equipment_problems(equipment: Equipment) -> list[DomainError]:
+    if equipment.status == EquipmentStatus.AVAILABLE:
+        return []
+    back = (
+        _(" (복귀 예정 %(date)s)") % {"date": f"{equipment.expected_return:%Y-%m-%d}"}
+        if equipment.expected_return
+        else ""
+    )
+    return [
+        DomainError(
+            _(
+                "%(name)s은(는) 지금 예약할 수 없습니다: %(status)s — %(reason)s%(back)s / %(name)s cannot be booked now."
+            )
+            % {
+                "name": equipment.name,
+                "status": equipment.get_status_display(),
+                "reason": equipment.status_reason,
+                "back": back,
+            },
+            code="equipment_unavailable",
+        )
+    ]
+
+
+def _blackout_problems(booking: Booking) -> list[DomainError]:
+    eq = booking.equipment
+    blackouts = Blackout.objects.filter(
+        Q(equipment=eq) | Q(facility_id=eq.facility_id), starts_at__lt=booking.ends_at, ends_at__gt=booking.starts_at
+    )
+    return [
+        DomainError(
+            _("예약 불가 기간입니다: %(reason)s (%(when)s) / The equipment is unavailable then: %(reason)s")
+            % {"reason": b.reason, "when": when_text(b.starts_at, b.ends_at)},
+            code="blackout",
+        )
+        for b in blackouts
+    ]
+
+
+def _personal_problems(booking: Booking, now: dt.datetime) -> list[DomainError]:
+    """Training, active-booking cap and weekly quota: the booker's own limits."""
+    eq, user, rules = booking.equipment, booking.user, booking.equipment.effective_rules
+    problems: list[DomainError] = []
+    missing = missing_training(equipment=eq, user=user)
+    if missing:
+        problems.append(training_error(missing))
+    mine = Reservation.objects.blocking().filter(user=user, equipment=eq)
+    active = mine.filter(ends_at__gt=now).count()
+    if active >= rules.max_active_per_user:
+        problems.append(
+            DomainError(
+                _(
+                    "이 장비의 예약은 1인당 %(n)d건까지 가질 수 있습니다(현재 %(active)d건). / You may hold at most %(n)d active bookings of this equipment."
+                )
+                % {"n": rules.max_active_per_user, "active": active},
+                code="max_active",
+            )
+        )
+    if rules.weekly_quota_hours is not None:
+        week_start, week_end = week_bounds(booking.starts_at)
+        used = sum(r.hours for r in mine.filter(starts_at__gte=week_start, starts_at__lt=week_end))
+        asked = (booking.ends_at - booking.starts_at).total_seconds() / 3600
+        if used + asked > rules.weekly_quota_hours:
+            problems.append(
+                DomainError(
+                    _(
+                        "주간 이용 한도 %(quota)d시간을 넘습니다(이번 주 %(used)g시간 예약됨). / This exceeds the weekly quota of %(quota)d hours (%(used)g booked this week)."
+                    )
+                    % {"quota": rules.weekly_quota_hours, "used": round(used, 2)},
+                    code="weekly_quota",
+                )
+            )
+    return problems
+
+
+def booking_problems(booking: Booking, *, now: dt.datetime | None = None) -> list[DomainError]:
+    """Every rule the booking breaks (empty: it may be made, unless someone takes the time first)."""
+    now = now or timezone.now()
+    problems = _equipment_problems(booking.equipment)
+    problems += calendar_problems(booking.request)
+    if problems and problems[-1].code == "order":
+        return problems
+    if not booking.staff:
+        problems += notice_problems(booking.request, now)
+        if not booking.for_course:
+            problems += _personal_problems(booking, now)
+    problems += _blackout_problems(booking)
+    return problems
+
+
+def combined(problems: Sequence[DomainError]) -> DomainError:
+    """One error carrying every reason (the first one's code and status)."""
+    if len(problems) == 1:
+        return problems[0]
+    return DomainError(" ".join(p.message for p in problems), code=problems[0].code, status=problems[0].status)
+
+
+def conflicts(booking: Booking) -> list[Reservation]:
+    """Active reservations whose blocked time meets this booking's (its buffer included)."""
+    req = booking.request
+    return list(
+        Reservation.objects.blocking()
+        .filter(equipment=booking.equipment)
+        .overlapping(req.starts_at, req.blocked_until)
+        .order_by("starts_at")
+    )
+
+
+def conflict_error(booking: Booking, taken: Sequence[Reservation] = ()) -> ConflictError:
+    times = ", ".join(when_text(r.starts_at, r.ends_at) for r in taken) or when_text(booking.starts_at, booking.ends_at)
+    return ConflictError(
+        _("%(name)s은(는) 이미 예약된 시간입니다: %(times)s / %(name)s is already booked then: %(times)s")
+        % {"name": booking.equipment.name, "times": times},
+        code="conflict",
+    )
+
+
+# --- making reservations ----------------------------------------------------------------------
+
+
+def _company_of(user: User) -> Company | None:
+    profile = getattr(user, "trainee_profile", None)
+    return profile.employer if profile is not None else None
+
+
+def _insert(booking: Booking) -> Reservation:
+    """Inside a transaction: the checks, then the row. The database has the last word on overlaps."""
+    problems = booking_problems(booking)
+    if problems:
+        raise combined(problems)
+    taken = conflicts(booking)
+    if taken:
+        raise conflict_error(booking, taken)
+    rules = booking.equipment.effective_rules
+    needs_approval = rules.approval_required and not booking.staff
+    reservation = Reservation(
+        equipment=booking.equipment,
+        user=booking.user,
+        created_by=booking.created_by,
+        starts_at=booking.starts_at,
+        ends_at=booking.ends_at,
+        blocked_until=booking.request.blocked_until,
+        status=ReservationStatus.PENDING if needs_approval else ReservationStatus.CONFIRMED,
+        purpose=booking.purpose,
+        project=booking.project,
+        session=booking.session,
+        series=booking.series,
+        company=_company_of(booking.user),
+    )
+    try:
+        with transaction.atomic():
+            reservation.save()
+    except IntegrityError as exc:
+        if "reservation_no_overlap" in str(exc):
+            raise conflict_error(booking) from exc
+        raise
+    return reservation
+
+
+def _lock_person(user: User) -> None:
+    """Serialise one person's bookings, so that caps and quotas hold under concurrency."""
+    User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).first()
+
+
+def _notify_managers_of_pending(reservations: Sequence[Reservation]) -> None:
+    pending = [r for r in reservations if r.status == ReservationStatus.PENDING]
+    if not pending:
+        return
+    first = pending[0]
+    managers = User.objects.filter(
+        roles__role=Role.LAB_MANAGER, roles__institution_id=first.equipment.facility.institution_id
+    ).distinct()
+    for manager in managers:
+        notification_send(
+            user=manager,
+            message=_("장비 예약 승인 요청: %(name)s %(when)s / Booking to approve: %(name)s %(when)s")
+            % {"name": first.equipment.name, "when": when_text(first.starts_at, first.ends_at)},
+            url=reverse("labs:queue"),
+        )
+
+
+@transaction.atomic
+def reservation_create(
+    *,
+    equipment: Equipment,
+    user: User,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    created_by: User | None = None,
+    purpose: str = "",
+    project: str = "",
+    session: Session | None = None,
+) -> Reservation:
+    """Book one slot. Raises DomainError (a rule, with the reason) or ConflictError (the time is taken)."""
+    _lock_person(user)
+    no_shows_release(equipment=equipment)
+    booking = Booking(
+        equipment=equipment,
+        user=user,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        created_by=created_by or user,
+        purpose=purpose,
+        project=project,
+        session=session,
+    )
+    reservation = _insert(booking)
+    _notify_managers_of_pending([reservation])
+    return reservation
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One week of a recurring booking, with what stands in its way."""
+
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def day(self) -> dt.date:
+        return timezone.localtime(self.starts_at).date()
+
+    @property
+    def label(self) -> str:
+        return when_text(self.starts_at, self.ends_at)
+
+
+def weekly_times(starts_at: dt.datetime, ends_at: dt.datetime, weeks: int) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The same local wall-clock time on `weeks` consecutive weeks."""
+    tz = timezone.get_current_timezone()
+    s, e = timezone.localtime(starts_at), timezone.localtime(ends_at)
+    out = []
+    for i in range(weeks):
+        day = s.date() + dt.timedelta(weeks=i)
+        out.append(
+            (
+                dt.datetime.combine(day, s.time(), tzinfo=tz),
+                dt.datetime.combine(day + (e.date() - s.date()), e.time(), tzinfo=tz),
+            )
+        )
+    return out
+
+
+def weekly_preview(
+    *, equipment: Equipment, user: User, starts_at: dt.datetime, ends_at: dt.datetime, weeks: int, created_by: User
+) -> list[Occurrence]:
+    """Each occurrence with the reasons it cannot be booked (rules broken, or taken by someone)."""
+    out = []
+    for start, end in weekly_times(starts_at, ends_at, weeks):
+        booking = Booking(equipment=equipment, user=user, starts_at=start, ends_at=end, created_by=created_by)
+        reasons = [p.message for p in booking_problems(booking)]
+        taken = conflicts(booking)
+        if taken:
+            reasons.append(conflict_error(booking, taken).message)
+        out.append(Occurrence(start, end, tuple(reasons)))
+    return out
+
+
+@transaction.atomic
+def weekly_create(
+    *,
+    equipment: Equipment,
+    user: User,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    weeks: int,
+    skip: Sequence[dt.date] = (),
+    created_by: User | None = None,
+    purpose: str = "",
+    project: str = "",
+) -> list[Reservation]:
+    """Book the same slot every week, except the skipped days. All or nothing: if any remaining
+    occurrence cannot be booked, nothing is and the error names every such occurrence."""
+    if not 1 <= weeks <= 26:
+        raise DomainError(_("반복은 1–26주까지입니다. / Repeat for 1–26 weeks."), code="weeks")
+    created_by = created_by or user
+    _lock_person(user)
+    no_shows_release(equipment=equipment)
+    series = ReservationSeries.objects.create(kind=ReservationSeries.Kind.WEEKLY, created_by=created_by)
+    skipped = set(skip)
+    made: list[Reservation] = []
+    failures: list[str] = []
+    conflict = False
+    for start, end in weekly_times(starts_at, ends_at, weeks):
+        if timezone.localtime(start).date() in skipped:
+            continue
+        booking = Booking(
+            equipment=equipment,
+            user=user,
+            starts_at=start,
+            ends_at=end,
+            created_by=created_by,
+            purpose=purpose,
+            project=project,
+            series=series,
+        )
+        try:
+            made.append(_insert(booking))
+        except DomainError as exc:
+            conflict = conflict or isinstance(exc, ConflictError)
+            failures.append(f"{when_text(start, end)}: {exc.message}")
+    if failures:
+        message = (
+            _(
+                "다음 일정은 예약할 수 없습니다. 건너뛰거나 시간을 바꾸세요. / These occurrences cannot be booked; skip them or pick another time."
+            )
+            + " "
+            + " · ".join(failures)
+        )
+        raise (ConflictError(message) if conflict else DomainError(message, code="occurrences"))
+    if not made:
+        raise DomainError(_("예약할 일정이 없습니다. / Nothing left to book."), code="empty")
+    _notify_managers_of_pending(made)
+    return made
+
+
+@transaction.atomic
+def lab_book_for_session(*, facility: Facility, session: Session, created_by: User) -> list[Reservation]:
+    """An instructor (or coordinator) books every available piece of equipment in a lab for a course
+    session. All or nothing."""
+    offering = session.offering
+    if not (
+        created_by.has_role(Role.PROGRAM_ADMIN)
+        or offering.instructors.filter(pk=created_by.pk).exists()
+        or offering.course.institution_id in created_by.coordinated_institution_ids
+    ):
+        raise DomainError(
+            _(
+                "이 수업의 강사나 운영담당자만 예약할 수 있습니다. / Only the session's instructor or coordinator can book for it."
+            ),
+            code="forbidden",
+            status=403,
+        )
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(session.date, session.start_time, tzinfo=tz)
+    end = dt.datetime.combine(session.date, session.end_time, tzinfo=tz)
+    equipment = list(
+        facility.equipment.filter(status=EquipmentStatus.AVAILABLE).select_related("type__rules", "rules", "facility")
+    )
+    if not equipment:
+        raise DomainError(
+            _("예약할 수 있는 장비가 없는 실습실입니다. / The lab has no bookable equipment."), code="empty"
+        )
+    series = ReservationSeries.objects.create(kind=ReservationSeries.Kind.LAB, created_by=created_by, facility=facility)
+    purpose = f"{offering.course.title_ko} ({offering.term})"
+    made, failures, conflict = [], [], False
+    for eq in equipment:
+        booking = Booking(
+            equipment=eq,
+            user=created_by,
+            starts_at=start,
+            ends_at=end,
+            created_by=created_by,
+            purpose=purpose,
+            session=session,
+            series=series,
+        )
+        try:
+            made.append(_insert(booking))
+        except DomainError as exc:
+            conflict = conflict or isinstance(exc, ConflictError)
+            failures.append(f"{eq.name}: {exc.message}")
+    if failures:
+        message = _("실습실 전체를 예약할 수 없습니다. / The whole lab cannot be booked.") + " " + " · ".join(failures)
+        raise (ConflictError(message) if conflict else DomainError(message, code="lab"))
+    _notify_managers_of_pending(made)
+    return made
+
+
+# --- after booking ---------------------------------------------------------------------------
+
+
+def _owned_or_managed(reservation: Reservation, user: User) -> bool:
+    return user.pk in (reservation.user_id, reservation.created_by_id) or manages_equipment(user, reservation.equipment)
+
+
+def _locked(reservation: Reservation) -> Reservation:
+    return Reservation.objects.select_for_update().select_related("equipment__facility").get(pk=reservation.pk)
+
+
+@transaction.atomic
+def reservation_cancel(*, reservation: Reservation, by: User, reason: str = "") -> Reservation:
+    reservation = _locked(reservation)
+    if not _owned_or_managed(reservation, by):
+        raise DomainError(
+            _("이 예약을 취소할 권한이 없습니다. / You cannot cancel this booking."), code="forbidden", status=403
+        )
+    if reservation.status not in (ReservationStatus.PENDING, ReservationStatus.CONFIRMED):
+        raise DomainError(_("이미 처리된 예약입니다. / This booking can no longer be cancelled."), code="state")
+    reservation.status = ReservationStatus.CANCELLED
+    reservation.reason = reason[:300]
+    reservation.decided_by, reservation.decided_at = by, timezone.now()
+    reservation.save(update_fields=["status", "reason", "decided_by", "decided_at", "updated_at"])
+    if by.pk != reservation.user_id:
+        notification_send(
+            user=reservation.user,
+            message=_("장비 예약이 취소되었습니다: %(name)s %(when)s / Your booking was cancelled.")
+            % {"name": reservation.equipment.name, "when": when_text(reservation.starts_at, reservation.ends_at)},
+            url=reverse("labs:mine"),
+        )
+    return reservation
+
+
+def _require_manager(reservation: Reservation, user: User) -> None:
+    if not manages_equipment(user, reservation.equipment):
+        raise DomainError(
+            _("이 장비의 관리자만 처리할 수 있습니다. / Only this equipment's lab managers can do this."),
+            code="forbidden",
+            status=403,
+        )
+
+
+@transaction.atomic
+def reservation_approve(*, reservation: Reservation, by: User) -> Reservation:
+    reservation = _locked(reservation)
+    _require_manager(reservation, by)
+    if reservation.status != ReservationStatus.PENDING:
+        raise DomainError(
+            _("승인 대기 중인 예약이 아닙니다. / This booking is not waiting for approval."), code="state"
+        )
+    reservation.status = ReservationStatus.CONFIRMED
+    reservation.decided_by, reservation.decided_at = by, timezone.now()
+    reservation.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    notification_send(
+        user=reservation.user,
+        message=_("장비 예약이 승인되었습니다: %(name)s %(when)s / Your booking was approved.")
+        % {"name": reservation.equipment.name, "when": when_text(reservation.starts_at, reservation.ends_at)},
+        url=reverse("labs:mine"),
+    )
+    return reservation
+
+
+@transaction.atomic
+def reservation_reject(*, reservation: Reservation, by: User, reason: str) -> Reservation:
+    reservation = _locked(reservation)
+    _require_manager(reservation, by)
+    if reservation.status != ReservationStatus.PENDING:
+        raise DomainError(
+            _("승인 대기 중인 예약이 아닙니다. / This booking is not waiting for approval."), code="state"
+        )
+    if not reason.strip():
+        raise DomainError(_("반려 사유를 입력하세요. / Give a reason for the rejection."), code="reason")
+    reservation.status = ReservationStatus.REJECTED
+    reservation.reason = reason.strip()[:300]
+    reservation.decided_by, reservation.decided_at = by, timezone.now()
+    reservation.save(update_fields=["status", "reason", "decided_by", "decided_at", "updated_at"])
+    notification_send(
+        user=reservation.user,
+        message=_("장비 예약이 반려되었습니다: %(name)s — %(reason)s / Your booking was rejected: %(reason)s")
+        % {"name": reservation.equipment.name, "reason": reservation.reason},
+        url=reverse("labs:mine"),
+    )
+    return reservation
+
+
+@transaction.atomic
+def reservation_check_in(*, reservation: Reservation, by: User, now: dt.datetime | None = None) -> Reservation:
+    now = now or timezone.now()
+    reservation = _locked(reservation)
+    if not _owned_or_managed(reservation, by):
+        raise DomainError(
+            _("본인 예약만 체크인할 수 있습니다. / You can only check in to your own booking."),
+            code="forbidden",
+            status=403,
+        )
+    if reservation.status != ReservationStatus.CONFIRMED:
+        raise DomainError(_("체크인할 수 있는 예약이 아닙니다. / This booking cannot be checked in."), code="state")
+    if not reservation.starts_at - CHECK_IN_EARLY <= now <= reservation.starts_at + no_show_grace():
+        raise DomainError(
+            _(
+                "체크인은 시작 %(early)d분 전부터 시작 후 %(grace)d분까지 할 수 있습니다. / Check in from %(early)d minutes before to %(grace)d minutes after the start."
+            )
+            % {"early": CHECK_IN_EARLY.seconds // 60, "grace": no_show_grace().seconds // 60},
+            code="check_in_window",
+        )
+    reservation.status = ReservationStatus.CHECKED_IN
+    reservation.checked_in_at = now
+    reservation.save(update_fields=["status", "checked_in_at", "updated_at"])
+    return reservation
+
+
+def no_shows_release(*, now: dt.datetime | None = None, equipment: Equipment | None = None) -> int:
+    """Settle what time has decided: confirmed bookings nobody checked in to by the end of the grace
+    period become no-shows (their time is free again); pending ones whose start passed are rejected;
+    checked-in ones that ended are completed. Returns how many bookings changed. Runs before every
+    booking (so a released slot can be taken at once) and from `manage.py labs_settle`."""
+    now = now or timezone.now()
+    qs = Reservation.objects.filter(equipment=equipment) if equipment is not None else Reservation.objects.all()
+    changed = qs.filter(
+        status=ReservationStatus.CONFIRMED, checked_in_at__isnull=True, starts_at__lt=now - no_show_grace()
+    ).update(status=ReservationStatus.NO_SHOW, updated_at=now)
+    changed += qs.filter(status=ReservationStatus.PENDING, starts_at__lt=now).update(
+        status=ReservationStatus.REJECTED,
+        reason=_("시작 전까지 승인되지 않음 / not approved before the start"),
+        updated_at=now,
+    )
+    changed += qs.filter(status=ReservationStatus.CHECKED_IN, ends_at__lt=now).update(
+        status=ReservationStatus.COMPLETED, updated_at=now
+    )
+    return changed
+
+
+def training_record_add(
+    *, user: User, course: Course, completed_on: dt.date, recorded_by: User, note: str = ""
+) -> TrainingRecord:
+    if not (recorded_by.has_role(Role.PROGRAM_ADMIN) or recorded_by.lab_institution_ids):
+        raise DomainError(
+            _("장비 관리자만 기록할 수 있습니다. / Only lab managers can record training."),
+            code="forbidden",
+            status=403,
+        )
+    record, _created = TrainingRecord.objects.update_or_create(
+        user=user,
+        course=course,
+        defaults={"completed_on": completed_on, "recorded_by": recorded_by, "note": note[:200]},
+    )
+    return record

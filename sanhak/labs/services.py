@@ -435,6 +435,36 @@ def weekly_create(
     return made
 
 
+def reservations_book(
+    *,
+    equipment: Equipment,
+    user: User,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    weeks: int = 1,
+    skip: Sequence[dt.date] = (),
+    purpose: str = "",
+    project: str = "",
+) -> list[Reservation]:
+    """What the booking page and the API call: one slot, or the same slot for `weeks` weeks."""
+    if weeks == 1:
+        return [
+            reservation_create(
+                equipment=equipment, user=user, starts_at=starts_at, ends_at=ends_at, purpose=purpose, project=project
+            )
+        ]
+    return weekly_create(
+        equipment=equipment,
+        user=user,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        weeks=weeks,
+        skip=skip,
+        purpose=purpose,
+        project=project,
+    )
+
+
 @transaction.atomic
 def lab_book_for_session(*, facility: Facility, session: Session, created_by: User) -> list[Reservation]:
     """An instructor (or coordinator) books every available piece of equipment in a lab for a course

@@ -111,32 +111,27 @@ def book(request: AuthedRequest, pk: int) -> HttpResponse:
         return _book_error(request, equipment, form, _("입력 내용을 확인하세요. / Check the form."))
     starts_at, ends_at = form.times()
     weeks = form.cleaned_data["weeks"]
-    common = {
-        "equipment": equipment,
-        "user": request.user,
-        "starts_at": starts_at,
-        "ends_at": ends_at,
-        "purpose": form.cleaned_data["purpose"],
-        "project": form.cleaned_data["project"],
-    }
+    if weeks > 1 and "confirm" not in request.POST:
+        occurrences = services.weekly_preview(
+            equipment=equipment,
+            user=request.user,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            weeks=weeks,
+            created_by=request.user,
+        )
+        return render(request, "labs/weekly_preview.html", {"eq": equipment, "form": form, "occurrences": occurrences})
     try:
-        if weeks == 1:
-            services.reservation_create(**common)
-        elif "confirm" not in request.POST:
-            occurrences = services.weekly_preview(
-                equipment=equipment,
-                user=request.user,
-                starts_at=starts_at,
-                ends_at=ends_at,
-                weeks=weeks,
-                created_by=request.user,
-            )
-            return render(
-                request, "labs/weekly_preview.html", {"eq": equipment, "form": form, "occurrences": occurrences}
-            )
-        else:
-            skip = [dt.date.fromisoformat(d) for d in request.POST.getlist("skip") if _is_iso_date(d)]
-            services.weekly_create(**common, weeks=weeks, skip=skip)
+        services.reservations_book(
+            equipment=equipment,
+            user=request.user,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            weeks=weeks,
+            skip=[dt.date.fromisoformat(d) for d in request.POST.getlist("skip") if _is_iso_date(d)],
+            purpose=form.cleaned_data["purpose"],
+            project=form.cleaned_data["project"],
+        )
     except DomainError as exc:
         return _book_error(request, equipment, form, exc.message, exc.status)
     messages.success(request, _("예약했습니다. / Booked."))

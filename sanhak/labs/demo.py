@@ -102,7 +102,7 @@ def equipment_types_ensure() -> dict[str, EquipmentType]:
         if existing:
             out[spec.code] = existing
             continue
-        rules = BookingRules.objects.create(name=f"{spec.name_ko} 기본 규칙", **spec.rules)  # type: ignore[arg-type]
+        rules = BookingRules.objects.create(name=f"{spec.name_ko} 기본 규칙", **spec.rules)
         out[spec.code] = EquipmentType.objects.create(
             code=spec.code, name_ko=spec.name_ko, name_en=spec.name_en, rules=rules
         )

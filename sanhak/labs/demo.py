@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from sanhak.accounts.models import Institution
 from sanhak.common.personas import Personas
-from sanhak.competencies.models import Track
+from sanhak.competencies.models import Competency, Track
 from sanhak.courses.models import Course, Mode
+from sanhak.courses.services import course_create
 from sanhak.labs.models import (
     BookingRules,
     Equipment,
@@ -110,22 +111,23 @@ def equipment_types_ensure() -> dict[str, EquipmentType]:
 
 
 def safety_courses_ensure(lead: Institution) -> dict[str, Course]:
-    track = Track.objects.order_by("pk").first()
+    """The safety courses that gate the robots and machine tools (idempotent); they develop the
+    catalog's industrial-safety competency and are searchable like any course."""
+    track = Track.objects.get(code="skilled")
+    safety = Competency.objects.get(code="SM-CMN-01")
     out = {}
     for code, (ko, en) in SAFETY_COURSES.items():
-        course, _ = Course.objects.get_or_create(
+        out[code] = Course.objects.filter(code=code).first() or course_create(
             code=code,
-            defaults={
-                "title_ko": ko,
-                "title_en": en,
-                "description": f"{ko}: 장비를 예약하기 전에 이수해야 하는 안전교육입니다.",
-                "institution": lead,
-                "track": track,
-                "mode": Mode.ONLINE,
-                "hours": 4,
-            },
+            title_ko=ko,
+            title_en=en,
+            description=f"{ko}: 장비를 예약하기 전에 이수해야 하는 안전교육입니다.",
+            institution=lead,
+            track=track,
+            mode=Mode.ONLINE,
+            hours=4,
+            competencies=[(safety, 2)],
         )
-        out[code] = course
     return out
 
 

@@ -19,8 +19,21 @@ PATHS = {
     "/api/enrollments/{enrollment_id}/approve": {"post"},
     "/api/enrollments/{enrollment_id}/reject": {"post"},
     "/api/enrollments/{enrollment_id}/cancel": {"post"},
+    "/api/labs/equipment": {"get"},
+    "/api/labs/free-slots": {"get"},
+    "/api/labs/reservations": {"get", "post"},
+    "/api/labs/reservations/{reservation_id}/cancel": {"post"},
+    "/api/labs/reservations/{reservation_id}/approve": {"post"},
+    "/api/labs/reservations/{reservation_id}/reject": {"post"},
 }
-PUBLIC = {"/api/courses", "/api/courses/{code}", "/api/offerings", "/api/offerings/{offering_id}"}
+PUBLIC = {
+    "/api/courses",
+    "/api/courses/{code}",
+    "/api/offerings",
+    "/api/offerings/{offering_id}",
+    "/api/labs/equipment",
+    "/api/labs/free-slots",
+}
 
 
 def test_openapi_schema_lists_every_endpoint(client, db):

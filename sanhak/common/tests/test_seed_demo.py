@@ -158,17 +158,19 @@ def test_small_creates_exactly_the_documented_counts():
         300,
     )
     counts = demo_counts()
-    assert {k: v for k, v in counts.items() if k not in {"company_ksic", "sessions"}} == {
+    assert {k: v for k, v in counts.items() if k not in {"company_ksic", "sessions", "lab_reservations"}} == {
         "companies": 100,
-        "users": 241,  # 9 personas + 2 coordinators + 11 instructors + 23 managers + 196 trainees
+        "users": 242,  # 10 personas + 2 coordinators + 11 instructors + 23 managers + 196 trainees
         "company_managers": 25,
         "instructors": 12,
         "trainees": 200,
         "programs": 7,
-        "courses": 40,
+        "courses": 42,  # 40 generated + the 2 lab safety courses
         "offerings": 120,
         "enrollments": 300,
+        "equipment": 26,  # 2 of each of the 13 (lab, type) pairs
     }
+    assert counts["lab_reservations"] > 0  # a few weeks around today: how many depends on the holidays
     assert User.objects.filter(email__endswith="@demo.sanhak.test").count() == small.generated_users == 232
     assert counts["sessions"] == Session.objects.count() > 120
     assert "enrollments" in out
@@ -267,7 +269,7 @@ def test_if_empty_second_run_does_nothing():
 
 def test_if_empty_seeds_an_empty_database():
     seed("--if-empty")
-    assert Course.objects.count() == 40
+    assert Course.objects.count() == 42
 
 
 @pytest.mark.parametrize("via", ["settings", "environment"])

@@ -112,7 +112,9 @@ def _per_day(times: Sequence[TimeOption], nr_days: int, nr_weeks: int) -> Iterab
                 yield day
 
 
-def aggregate_excess(kind: str, params: tuple[int, ...], times: Sequence[TimeOption], nr_days: int, nr_weeks: int) -> int:
+def aggregate_excess(
+    kind: str, params: tuple[int, ...], times: Sequence[TimeOption], nr_days: int, nr_weeks: int
+) -> int:
     """How far the classes' times exceed MaxDays/MaxDayLoad/MaxBreaks/MaxBlock (0 = satisfied)."""
     if kind == "MaxDays":
         days = 0

@@ -7,7 +7,7 @@ Components (time, room, distribution, student) are unweighted; ``total`` applies
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from itertools import combinations
 from typing import Any
@@ -163,7 +163,7 @@ class _Checker:
             conflicts += self.conflicts(class_ids)
         return conflicts
 
-    def sectioning_errors(self, sid: int, course_ids: Iterable[int], class_ids: list[int]) -> list[str]:
+    def sectioning_errors(self, sid: int, course_ids: Sequence[int], class_ids: list[int]) -> list[str]:
         errors: list[str] = []
         attended = set(class_ids)
         by_course: dict[int, list[ClassSpec]] = defaultdict(list)
@@ -171,9 +171,12 @@ class _Checker:
             spec = self.lookup.classes.get(cid)
             if spec is not None:
                 by_course[spec.course_id].append(spec)
-        wanted = set(course_ids)
+        wanted = dict.fromkeys(course_ids)  # in the student's order, without repeats
         errors.extend(f"student {sid}: in class of course {c} not requested" for c in by_course if c not in wanted)
         for course_id in wanted:
+            if course_id not in self.lookup.courses:
+                errors.append(f"student {sid}: course {course_id} not in the problem")
+                continue
             specs = by_course.get(course_id, [])
             configs = {s.config_id for s in specs}
             if len(configs) != 1:

@@ -11,6 +11,7 @@ from sanhak.accounts.models import Role, TraineeProfile, User
 from sanhak.companies.models import Company
 from sanhak.courses.models import Course, Offering
 from sanhak.enrollment.models import Enrollment, Status
+from sanhak.labs.models import Reservation, ReservationStatus
 
 
 def _status_counts(qs: Any) -> dict[str, int]:
@@ -88,6 +89,16 @@ def trainee_panel(user: User) -> dict[str, Any]:
     return {"current": list(current)}
 
 
+def lab_panel(user: User) -> dict[str, Any]:
+    """Lab managers: bookings waiting for approval and today's bookings on their equipment."""
+    mine = Reservation.objects.filter(equipment__facility__institution_id__in=user.lab_institution_ids)
+    today = timezone.localdate()
+    return {
+        "pending": mine.filter(status=ReservationStatus.PENDING).count(),
+        "today": mine.blocking().filter(starts_at__date=today).count(),
+    }
+
+
 def home_context(user: Any) -> dict[str, Any]:
     if not getattr(user, "is_authenticated", False):
         return {}
@@ -102,4 +113,6 @@ def home_context(user: Any) -> dict[str, Any]:
         ctx["manager_panel"] = manager_panel(user)
     if user.is_trainee:
         ctx["trainee_panel"] = trainee_panel(user)
+    if user.lab_institution_ids:
+        ctx["lab_panel"] = lab_panel(user)
     return ctx

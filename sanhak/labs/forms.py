@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sanhak.accounts.models import Institution
 from sanhak.courses.models import Course, Session
-from sanhak.labs.models import EquipmentType
+from sanhak.labs.models import EquipmentStatus, EquipmentType
 from sanhak.labs.selectors import GROUPS, SlotQuery
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -129,3 +129,9 @@ class ReportForm(forms.Form):
             if (data["date_to"] - data["date_from"]).days > 366:
                 raise forms.ValidationError(_("기간은 1년까지입니다. / The period can be at most a year."))
         return data
+
+
+class EquipmentStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("상태"), choices=EquipmentStatus.choices)
+    reason = forms.CharField(label=_("사유"), max_length=300, required=False)
+    expected_return = forms.DateField(label=_("복귀 예정일"), widget=DATE, required=False)

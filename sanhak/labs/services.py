@@ -666,3 +666,41 @@ def training_record_add(
         defaults={"completed_on": completed_on, "recorded_by": recorded_by, "note": note[:200]},
     )
     return record
+
+
+@transaction.atomic
+def equipment_status_set(
+    *, equipment: Equipment, by: User, status: str, reason: str = "", expected_return: dt.date | None = None
+) -> Equipment:
+    """A lab manager takes equipment out of service (with a reason and, for maintenance, the expected
+    return) or puts it back. People holding future bookings are told; their bookings stay for the
+    manager to cancel or keep."""
+    if not manages_equipment(by, equipment):
+        raise DomainError(
+            _(
+                "이 장비의 관리자만 상태를 바꿀 수 있습니다. / Only this equipment's lab managers can change its status."
+            ),
+            code="forbidden",
+            status=403,
+        )
+    if status not in EquipmentStatus.values:
+        raise DomainError(_("알 수 없는 상태입니다. / Unknown status."), code="status")
+    if status != EquipmentStatus.AVAILABLE and not reason.strip():
+        raise DomainError(_("사용할 수 없는 사유를 입력하세요. / Give the reason it is unavailable."), code="reason")
+    equipment = Equipment.objects.select_for_update().get(pk=equipment.pk)
+    equipment.status = status
+    equipment.status_reason = "" if status == EquipmentStatus.AVAILABLE else reason.strip()[:300]
+    equipment.expected_return = expected_return if status == EquipmentStatus.MAINTENANCE else None
+    equipment.save(update_fields=["status", "status_reason", "expected_return", "updated_at"])
+    if status != EquipmentStatus.AVAILABLE:
+        affected = Reservation.objects.blocking().filter(equipment=equipment, starts_at__gt=timezone.now())
+        for user_id in sorted(set(affected.values_list("user_id", flat=True))):
+            notification_send(
+                user=User.objects.get(pk=user_id),
+                message=_(
+                    "예약한 장비 %(name)s을(를) 사용할 수 없게 되었습니다: %(reason)s / Equipment you booked is out of service: %(reason)s"
+                )
+                % {"name": equipment.name, "reason": equipment.status_reason},
+                url=reverse("labs:mine"),
+            )
+    return equipment

@@ -22,7 +22,14 @@ from sanhak.common.permissions import AuthedRequest, login_required_view
 from sanhak.courses.models import Course, Session
 from sanhak.enrollment.forms import RejectForm
 from sanhak.labs import ical, selectors, services
-from sanhak.labs.forms import BookingForm, FindForm, LabBookingForm, ReportForm, TrainingRecordForm
+from sanhak.labs.forms import (
+    BookingForm,
+    EquipmentStatusForm,
+    FindForm,
+    LabBookingForm,
+    ReportForm,
+    TrainingRecordForm,
+)
 from sanhak.labs.models import Equipment, EquipmentStatus, EquipmentType, Facility, Reservation, ReservationStatus
 from sanhak.labs.selectors import equipment_listed
 
@@ -79,6 +86,14 @@ def equipment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if user.is_authenticated:
         context["missing"] = services.missing_training(equipment=equipment, user=user)
         context["manages"] = services.manages_equipment(user, equipment)
+        if context["manages"]:
+            context["status_form"] = EquipmentStatusForm(
+                initial={
+                    "status": equipment.status,
+                    "reason": equipment.status_reason,
+                    "expected_return": equipment.expected_return,
+                }
+            )
     return render(request, "labs/equipment_detail.html", context)
 
 
@@ -136,6 +151,27 @@ def book(request: AuthedRequest, pk: int) -> HttpResponse:
         return _book_error(request, equipment, form, exc.message, exc.status)
     messages.success(request, _("예약했습니다. / Booked."))
     return redirect("labs:mine")
+
+
+@login_required_view
+@require_POST
+def equipment_status(request: AuthedRequest, pk: int) -> HttpResponse:
+    equipment = get_object_or_404(equipment_listed(), pk=pk)
+    if not services.manages_equipment(request.user, equipment):
+        raise access.PermissionDenied(
+            _("이 장비의 관리자만 상태를 바꿀 수 있습니다. / Only this equipment's lab managers can change its status.")
+        )
+    form = EquipmentStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("입력 내용을 확인하세요. / Check the form."))
+        return redirect("labs:equipment_detail", pk=pk)
+    try:
+        services.equipment_status_set(equipment=equipment, by=request.user, **form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("장비 상태를 바꿨습니다. / Status changed."))
+    return redirect("labs:equipment_detail", pk=pk)
 
 
 def _is_iso_date(value: str) -> bool:

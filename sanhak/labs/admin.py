@@ -1,0 +1,69 @@
+from django.contrib import admin
+
+from sanhak.labs.models import (
+    Blackout,
+    BookingRules,
+    Equipment,
+    EquipmentType,
+    Facility,
+    Reservation,
+    TrainingRecord,
+)
+
+
+@admin.register(BookingRules)
+class BookingRulesAdmin(admin.ModelAdmin):
+    list_display = ["name", "min_minutes", "max_minutes", "slot_minutes", "buffer_minutes", "approval_required"]
+
+
+@admin.register(EquipmentType)
+class EquipmentTypeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_ko", "rules"]
+
+
+@admin.register(Facility)
+class FacilityAdmin(admin.ModelAdmin):
+    list_display = ["name", "institution", "building", "room"]
+    list_filter = ["institution"]
+
+
+class BlackoutInline(admin.TabularInline):
+    model = Blackout
+    fk_name = "equipment"
+    extra = 0
+
+
+@admin.register(Equipment)
+class EquipmentAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "type", "facility", "status"]
+    list_filter = ["type", "status", "facility__institution"]
+    search_fields = ["code", "name"]
+    raw_id_fields = ["responsible"]
+    filter_horizontal = ["required_courses"]
+    inlines = [BlackoutInline]
+
+
+@admin.register(Blackout)
+class BlackoutAdmin(admin.ModelAdmin):
+    list_display = ["reason", "equipment", "facility", "starts_at", "ends_at"]
+
+
+@admin.register(TrainingRecord)
+class TrainingRecordAdmin(admin.ModelAdmin):
+    list_display = ["user", "course", "completed_on", "recorded_by"]
+    raw_id_fields = ["user", "recorded_by"]
+
+
+@admin.register(Reservation)
+class ReservationAdmin(admin.ModelAdmin):
+    """Read-only: bookings go through the pages and the API, where the rules are checked."""
+
+    list_display = ["equipment", "user", "starts_at", "ends_at", "status"]
+    list_filter = ["status", "equipment__type"]
+    raw_id_fields = ["equipment", "user", "created_by", "decided_by", "session", "company", "series"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .itc2019.model import Problem, Solution
-from .itc2019.parser import ParseError, parse_problem, parse_solution, write_solution
+from .itc2019.parser import parse_problem, parse_solution, write_solution
 from .itc2019.solver import ProgressCallback, solve
 from .itc2019.validator import ValidationResult, validate
 
@@ -29,7 +29,9 @@ def itc2019_problem_load(*, path: Path) -> Problem:
     try:
         return parse_problem(data)
     except ValueError as exc:  # ParseError, or a bad number deep inside
-        raise Itc2019InputError(f"ITC 2019 문제 XML이 올바르지 않습니다 / invalid ITC 2019 instance XML {path}: {exc}") from exc
+        raise Itc2019InputError(
+            f"ITC 2019 문제 XML이 올바르지 않습니다 / invalid ITC 2019 instance XML {path}: {exc}"
+        ) from exc
 
 
 def itc2019_solution_load(*, path: Path) -> Solution:
@@ -37,7 +39,9 @@ def itc2019_solution_load(*, path: Path) -> Solution:
     try:
         return parse_solution(data)
     except ValueError as exc:  # ParseError, or a bad number deep inside
-        raise Itc2019InputError(f"ITC 2019 해답 XML이 올바르지 않습니다 / invalid ITC 2019 solution XML {path}: {exc}") from exc
+        raise Itc2019InputError(
+            f"ITC 2019 해답 XML이 올바르지 않습니다 / invalid ITC 2019 solution XML {path}: {exc}"
+        ) from exc
 
 
 def itc2019_validate(*, instance: Path, solution: Path) -> ValidationResult:

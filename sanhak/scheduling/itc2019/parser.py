@@ -7,7 +7,7 @@ Instances come from the program office or the competition archive, not from anon
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET  # noqa: S405 — see the module docstring
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from .model import (
@@ -99,14 +99,13 @@ def _room(el: ET.Element) -> Room:
 
 def _class(el: ET.Element, course_id: int, config_id: int, subpart_id: int) -> ClassSpec:
     rooms = tuple(RoomOption(room=_int(r, "id"), penalty=_int(r, "penalty", 0)) for r in el.findall("room"))
-    parent = el.get("parent")
     return ClassSpec(
         id=_int(el, "id"),
         limit=_int(el, "limit", 0),
         course_id=course_id,
         config_id=config_id,
         subpart_id=subpart_id,
-        parent=int(parent) if parent is not None else None,
+        parent=_int(el, "parent") if el.get("parent") is not None else None,
         rooms=rooms,
         times=tuple(_time(t) for t in el.findall("time")),
         needs_room=el.get("room", "true").lower() != "false" and bool(rooms),
@@ -193,7 +192,7 @@ def parse_solution(source: str | Path | bytes) -> Solution:
                 days=_bits(el, "days"),
                 start=_int(el, "start"),
                 weeks=_bits(el, "weeks"),
-                room=int(room) if room not in (None, "") else None,
+                room=_int(el, "room") if room else None,
                 students=tuple(_int(s, "id") for s in el.findall("student")),
             )
         )

@@ -24,7 +24,7 @@ Enrollment = tuple[int, ...]  # class ids
 MAX_JOINT = 4000
 
 
-def config_enrollments(config: Config, lookup: Lookup) -> list[Enrollment]:
+def config_enrollments(config: Config) -> list[Enrollment]:
     """Every choice of one class per subpart whose parents are chosen too."""
     subparts = list(config.subparts)
     owner = {c.id: sp.id for sp in subparts for c in sp.classes}
@@ -46,8 +46,8 @@ def config_enrollments(config: Config, lookup: Lookup) -> list[Enrollment]:
     return [tuple(sorted(e)) for e in partial]
 
 
-def course_enrollments(course: Course, lookup: Lookup) -> list[Enrollment]:
-    return [e for config in course.configs for e in config_enrollments(config, lookup)]
+def course_enrollments(course: Course) -> list[Enrollment]:
+    return [e for config in course.configs for e in config_enrollments(config)]
 
 
 @dataclass
@@ -110,7 +110,7 @@ def section_students(
 ) -> dict[int, list[int]]:
     """class id → student ids."""
     costs = _Costs(lookup, placements)
-    enrollments = {c.id: course_enrollments(c, lookup) for c in problem.courses}
+    enrollments = {c.id: course_enrollments(c) for c in problem.courses}
     groups: dict[tuple[int, ...], list[int]] = defaultdict(list)
     for s in problem.students:
         groups[tuple(sorted(set(s.course_ids)))].append(s.id)
@@ -168,7 +168,7 @@ def shared_pairs(sections: dict[int, list[int]]) -> dict[tuple[int, int], int]:
 
 def certain_pairs(problem: Problem, lookup: Lookup) -> dict[tuple[int, int], int]:
     """Class pairs every requesting student must attend together (courses with a single enrollment)."""
-    single = {c.id: e[0] for c in problem.courses if len(e := course_enrollments(c, lookup)) == 1}
+    single = {c.id: e[0] for c in problem.courses if len(e := course_enrollments(c)) == 1}
     pairs: dict[tuple[int, int], int] = defaultdict(int)
     for s in problem.students:
         classes = sorted({cid for k in s.course_ids if k in single for cid in single[k]})

@@ -106,12 +106,7 @@ def _violated_lazy(problem: Problem, lookup: Lookup, placements: dict[int, Place
 
 
 def _to_solution(
-    problem: Problem,
-    lookup: Lookup,
-    placements: dict[int, Placement],
-    sections: dict[int, list[int]],
-    runtime: float,
-    workers: int,
+    problem: Problem, placements: dict[int, Placement], sections: dict[int, list[int]], *, runtime: float, workers: int
 ) -> Solution:
     classes = []
     for spec in problem.iter_classes():
@@ -170,7 +165,7 @@ def solve(
         sections = (
             section_students(problem, lookup, found, time_limit=section_budget, workers=workers) if students else {}
         )
-        return _to_solution(problem, lookup, found, sections, time.monotonic() - clock.started, workers)
+        return _to_solution(problem, found, sections, runtime=time.monotonic() - clock.started, workers=workers)
 
     best = finish(placements)
     best_total = validate(problem, best).total

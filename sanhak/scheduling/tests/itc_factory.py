@@ -71,7 +71,8 @@ def problem_xml(
         for kind, how, ids in distributions
     )
     student_xml = "".join(
-        f'<student id="{sid}">' + "".join(f'<course id="{k}"/>' for k in ks) + "</student>" for sid, ks in (students or {}).items()
+        f'<student id="{sid}">' + "".join(f'<course id="{k}"/>' for k in ks) + "</student>"
+        for sid, ks in (students or {}).items()
     )
     t, r, d, s = weights
     return (
@@ -90,5 +91,7 @@ def solution_xml(*assignments: tuple[int, T, int | None] | tuple[int, T, int | N
         students = a[3] if len(a) > 3 else []  # type: ignore[misc]
         room_attr = f' room="{room}"' if room is not None else ""
         inner = "".join(f'<student id="{s}"/>' for s in students)
-        parts.append(f'<class id="{cid}" days="{t.days}" start="{t.start}" weeks="{t.weeks}"{room_attr}>{inner}</class>')
+        parts.append(
+            f'<class id="{cid}" days="{t.days}" start="{t.start}" weeks="{t.weeks}"{room_attr}>{inner}</class>'
+        )
     return f'<solution name="test" runtime="1" cores="1" technique="t" author="a" institution="i" country="c">{"".join(parts)}</solution>'

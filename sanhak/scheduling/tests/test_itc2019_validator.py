@@ -16,7 +16,9 @@ def check(problem: str, solution: str) -> ValidationResult:
     return validate(parse_problem(problem), parse_solution(solution))
 
 
-def pair(kind: str, a: T, b: T, how: str = "3", room_a: int = 1, room_b: int = 2, rooms: str | None = None) -> ValidationResult:
+def pair(
+    kind: str, a: T, b: T, how: str = "3", room_a: int = 1, room_b: int = 2, rooms: str | None = None
+) -> ValidationResult:
     classes = [C(1, [a], [(1, 0), (2, 0)]), C(2, [b], [(1, 0), (2, 0)])]
     extra = {"rooms": rooms} if rooms else {}
     return check(
@@ -171,7 +173,12 @@ def test_room_unavailability() -> None:
 def test_room_conflicts_need_a_common_day_week_and_slot() -> None:
     a, b, b_later = T(MON, 10, 10, "10"), T(MON, 15, 10, "10"), T(MON, 20, 10, "10")
     other_week, other_day = T(MON, 15, 10, "01"), T(TUE, 15, 10, "10")
-    classes = [C(1, [a], [(1, 0)]), C(2, [b, b_later], [(1, 0)]), C(3, [other_week], [(1, 0)]), C(4, [other_day], [(1, 0)])]
+    classes = [
+        C(1, [a], [(1, 0)]),
+        C(2, [b, b_later], [(1, 0)]),
+        C(3, [other_week], [(1, 0)]),
+        C(4, [other_day], [(1, 0)]),
+    ]
     problem = problem_xml(classes, rooms='<room id="1" capacity="50"/>')
     clash = check(problem, solution_xml((1, a, 1), (2, b, 1), (3, other_week, 1), (4, other_day, 1)))
     assert clash.hard_violations == ("room 1: classes 1 and 2 overlap",)
@@ -237,10 +244,16 @@ def test_student_travel_conflict() -> None:
     ("enrol", "violations"),
     [
         ({11: [1], 21: [1], 12: [2], 14: [2]}, ("student 1: subpart 112 has 0 classes",)),
-        ({11: [1], 14: [1], 21: [1]}, ("student 1: class 14 without its parent 12", "student 2: course 1 in 0 configurations")),
+        (
+            {11: [1], 14: [1], 21: [1]},
+            ("student 1: class 14 without its parent 12", "student 2: course 1 in 0 configurations"),
+        ),
         ({11: [1], 13: [1], 12: [2], 14: [2]}, ("student 1: course 2 in 0 configurations",)),
         ({11: [1, 2], 13: [1, 2], 21: [1, 2]}, ("student 2: in class of course 2 not requested",)),
-        ({11: [1, 2, 3], 13: [1, 2], 21: [1]}, ("class 11: 3 students over the limit 2", "student 3: not in the problem")),
+        (
+            {11: [1, 2, 3], 13: [1, 2], 21: [1]},
+            ("class 11: 3 students over the limit 2", "student 3: not in the problem"),
+        ),
     ],
 )
 def test_sectioning_rules(enrol: dict[int, list[int]], violations: tuple[str, ...]) -> None:

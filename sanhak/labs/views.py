@@ -293,21 +293,19 @@ def training(request: AuthedRequest) -> HttpResponse:
 def reports(request: AuthedRequest) -> HttpResponse:
     managed = access.equipment_managed(request.user)
     today = timezone.localdate()
-    form = ReportForm(
-        request.GET or None,
-        initial={"date_from": today.replace(day=1), "date_to": today, "group": "equipment"},
-    )
+    # Without a query: this month so far, by equipment.
+    form = ReportForm(request.GET or {"date_from": today.replace(day=1), "date_to": today, "group": "equipment"})
     rows: list[selectors.UtilizationRow] = []
-    if not request.GET:
-        form = ReportForm({"date_from": today.replace(day=1), "date_to": today, "group": "equipment"})
+    group_label = ""
     if form.is_valid():
         d = form.cleaned_data
         rows = selectors.utilization(managed, d["date_from"], d["date_to"], d["group"])
+        group_label = str(dict(form.fields["group"].choices)[d["group"]])  # type: ignore[attr-defined]
         if request.GET.get("format") == "xlsx":
             return xlsx_response(
                 [
                     [
-                        _("구분"),
+                        group_label,
                         _("가용 시간"),
                         _("예약 시간"),
                         _("이용 시간"),
@@ -333,7 +331,9 @@ def reports(request: AuthedRequest) -> HttpResponse:
                 f"utilization-{d['date_from']:%Y%m%d}-{d['date_to']:%Y%m%d}.xlsx",
                 sheet=_("장비 활용"),
             )
-    return render(request, "labs/reports.html", {"form": form, "rows": rows, "chart": _chart(rows)})
+    return render(
+        request, "labs/reports.html", {"form": form, "rows": rows, "chart": _chart(rows), "group_label": group_label}
+    )
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,10 @@ class TimetableModel:
         self.z: dict[tuple[int, int, int], Lit] = {}  # (class, time index, room index)
         self.terms: list[tuple[Lit, int]] = []
         self._far: dict[tuple[int, int, int], Lit | None] = {}
-        self._max_travel = self._room_max_travel()
+        room_travel = self._room_max_travel()
+        self._class_travel = {
+            c.id: max((room_travel[r.room] for r in c.rooms), default=0) for c in self.classes if c.needs_room
+        }
         self._add_variables()
         self._add_room_conflicts()
         for dist in problem.distributions:
@@ -145,7 +148,7 @@ class TimetableModel:
         if dist.kind in LAZY_KINDS:
             return
         if dist.kind in ("MaxDays", "MaxDayLoad"):
-            self._add_aggregate(dist, ids, cost)
+            self._add_aggregate(dist, ids)
             return
         if dist.required and dist.kind in ("NotOverlap", ATTENDEES):
             self._at_most_one_per_clique(self._time_items(ids))
@@ -174,15 +177,10 @@ class TimetableModel:
         return v
 
     def _pair_travel_bound(self, ci: int, cj: int) -> int:
+        """The longest travel time between any rooms the two classes may use (0 without rooms)."""
+        if not (self._class_travel.get(ci) and self._class_travel.get(cj)):
+            return 0
         a, b = self.lookup.classes[ci], self.lookup.classes[cj]
-        if not (a.needs_room and b.needs_room):
-            return 0
-        bound = min(
-            max((self._max_travel[r.room] for r in a.rooms), default=0),
-            max((self._max_travel[r.room] for r in b.rooms), default=0),
-        )
-        if bound == 0:
-            return 0
         return max(self.lookup.travel_time(ra.room, rb.room) for ra in a.rooms for rb in b.rooms)
 
     def _attendee_conflicts(self, ci: int, cj: int) -> PairConflicts:
@@ -268,44 +266,47 @@ class TimetableModel:
         for ia, ib in bad:
             self.model.add_bool_or([~self.y[ci][ia], ~self.y[cj][ib], *([v] if v is not None else [])])
 
-    def _add_aggregate(self, dist: Distribution, ids: list[int], cost: int) -> None:
+    def _add_aggregate(self, dist: Distribution, ids: list[int]) -> None:
+        """MaxDays and MaxDayLoad, exactly (the soft penalty rounds down as the validator's does)."""
         m, p = self.model, self.problem
+        items = self._time_items(ids)
         if dist.kind == "MaxDays":
             used = []
             for d in range(p.nr_days):
-                lits = [xv for _, t, xv in self._time_items(ids) if t.days >> d & 1]
+                lits = [xv for _, t, xv in items if t.days >> d & 1]
                 if lits:
-                    u = m.new_bool_var("")
+                    u = m.new_bool_var(f"day{d}")
                     for lit in lits:
                         m.add_implication(lit, u)
                     used.append(u)
-            self._bounded(sum(used), dist.params[0], cost, scale=1)
+            self._excess(dist, sum(used) - dist.params[0], per_week=False)
             return
-        excess_terms = []
+        excess = []
         for w in range(p.nr_weeks):
             for d in range(p.nr_days):
-                load = [(xv, t.length) for _, t, xv in self._time_items(ids) if t.days >> d & 1 and t.weeks >> w & 1]
-                if sum(length for _, length in load) <= dist.params[0]:
+                load = [(xv, t.length) for _, t, xv in items if t.days >> d & 1 and t.weeks >> w & 1]
+                most = sum(length for _, length in load)
+                if most <= dist.params[0]:
                     continue
                 total = sum(length * xv for xv, length in load)
-                if cost == 0:
+                if dist.required:
                     m.add(total <= dist.params[0])
                 else:
-                    e = m.new_int_var(0, sum(length for _, length in load), "")
+                    e = m.new_int_var(0, most, f"load{d}_{w}")
                     m.add(e >= total - dist.params[0])
-                    excess_terms.append(e)
-        if cost and excess_terms:
-            self._bounded(sum(excess_terms), 0, cost, scale=p.nr_weeks)
+                    excess.append(e)
+        if excess:
+            self._excess(dist, sum(excess), per_week=True)
 
-    def _bounded(self, expr: cp_model.LinearExprT, limit: int, cost: int, *, scale: int) -> None:
-        """``expr`` ≤ ``limit`` if hard; else pay ⌊cost × excess / scale⌋ (cost already weighted)."""
-        if cost == 0:
-            self.model.add(expr <= limit)
+    def _excess(self, dist: Distribution, excess: cp_model.LinearExprT, *, per_week: bool) -> None:
+        """Hard: ``excess`` ≤ 0. Soft: pay ⌊penalty × excess / weeks⌋ (or penalty × excess) × weight."""
+        if dist.required:
+            self.model.add(excess <= 0)
             return
-        per = cost // self.problem.weights.distribution if self.problem.weights.distribution else cost
-        q = self.model.new_int_var(0, 10**9, "")
-        self.model.add(scale * q >= per * (expr - limit) - scale + 1)
-        self.terms.append((q, self.problem.weights.distribution or 1))
+        scale = self.problem.nr_weeks if per_week else 1
+        q = self.model.new_int_var(0, 10**9, "excess")
+        self.model.add(scale * q >= dist.penalty * excess - scale + 1)  # q = ⌊penalty × excess / scale⌋
+        self.terms.append((q, self.problem.weights.distribution))
 
     # -- hints and reading -------------------------------------------------------------------------
     def hint(self, placements: dict[int, Placement]) -> None:

@@ -105,51 +105,85 @@ def _joint_cost(combo: Sequence[Enrollment], costs: _Costs) -> int:
     return sum(costs.within(e) for e in combo) + sum(costs.across(e, f) for e, f in combinations(combo, 2))
 
 
-def section_students(
-    problem: Problem, lookup: Lookup, placements: dict[int, Placement], *, time_limit: float, workers: int
-) -> dict[int, list[int]]:
-    """class id → student ids."""
-    costs = _Costs(lookup, placements)
+@dataclass(frozen=True, slots=True)
+class _Option:
+    """A joint enrollment open to one group of students, and its conflicts per student."""
+
+    group: tuple[int, ...]
+    classes: tuple[int, ...]
+    cost: int
+
+
+def _group_options(problem: Problem, costs: _Costs) -> tuple[dict[tuple[int, ...], list[int]], list[_Option]]:
     enrollments = {c.id: course_enrollments(c) for c in problem.courses}
     groups: dict[tuple[int, ...], list[int]] = defaultdict(list)
     for s in problem.students:
         groups[tuple(sorted(set(s.course_ids)))].append(s.id)
+    options: list[_Option] = []
+    for key in groups:
+        per_course = [enrollments.get(k, []) for k in key]
+        if all(per_course):
+            options.extend(
+                _Option(key, tuple(cid for e in combo for cid in e), cost)
+                for cost, combo in _joint_options(per_course, costs)
+            )
+    return groups, options
+
+
+def _optimal_counts(
+    groups: dict[tuple[int, ...], list[int]], options: list[_Option], lookup: Lookup, time_limit: float, workers: int
+) -> list[int] | None:
+    """How many students of its group take each option, within class limits, fewest conflicts."""
     model = cp_model.CpModel()
-    load: dict[int, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
-    counts: list[tuple[tuple[int, ...], list[tuple[cp_model.IntVar, tuple[Enrollment, ...]]]]] = []
-    objective = []
-    for key, students in groups.items():
-        options = [enrollments.get(k, []) for k in key]
-        if any(not o for o in options):
-            continue
-        entries = []
-        for cost, combo in _joint_options(options, costs):
-            n = model.new_int_var(0, len(students), "")
-            entries.append((n, combo))
-            objective.append(cost * n)
-            for e in combo:
-                for cid in e:
-                    load[cid].append((1, n))
-        model.add(sum(n for n, _ in entries) == len(students))
-        counts.append((key, entries))
-    for cid, terms in load.items():
-        model.add(sum(n for _, n in terms) <= lookup.classes[cid].limit)
-    model.minimize(sum(objective))
+    counts = [model.new_int_var(0, len(groups[o.group]), f"n{i}") for i, o in enumerate(options)]
+    per_group: dict[tuple[int, ...], list[cp_model.IntVar]] = defaultdict(list)
+    per_class: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+    for n, o in zip(counts, options, strict=True):
+        per_group[o.group].append(n)
+        for cid in o.classes:
+            per_class[cid].append(n)
+    for key, ns in per_group.items():
+        model.add(sum(ns) == len(groups[key]))
+    for cid, ns in per_class.items():
+        model.add(sum(ns) <= lookup.classes[cid].limit)
+    model.minimize(sum(o.cost * n for n, o in zip(counts, options, strict=True)))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(time_limit, 1.0)
     solver.parameters.num_workers = workers
-    status = solver.solve(model)
-    feasible = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return [solver.value(n) for n in counts]
+
+
+def _greedy_counts(groups: dict[tuple[int, ...], list[int]], options: list[_Option], lookup: Lookup) -> list[int]:
+    """Fallback: each student takes the cheapest option with room left (or the cheapest, over the limit)."""
+    left = {c.id: c.limit for c in lookup.classes.values()}
+    counts = [0] * len(options)
+    by_group: dict[tuple[int, ...], list[int]] = defaultdict(list)
+    for i, o in enumerate(options):
+        by_group[o.group].append(i)
+    for key, indices in by_group.items():
+        ranked = sorted(indices, key=lambda i: options[i].cost)
+        for _ in groups[key]:
+            i = next((i for i in ranked if all(left[c] > 0 for c in options[i].classes)), ranked[0])
+            counts[i] += 1
+            for c in options[i].classes:
+                left[c] -= 1
+    return counts
+
+
+def section_students(
+    problem: Problem, lookup: Lookup, placements: dict[int, Placement], *, time_limit: float, workers: int
+) -> dict[int, list[int]]:
+    """class id → student ids."""
+    groups, options = _group_options(problem, _Costs(lookup, placements))
+    counts = _optimal_counts(groups, options, lookup, time_limit, workers) or _greedy_counts(groups, options, lookup)
+    queues = {key: list(students) for key, students in groups.items()}
     result: dict[int, list[int]] = defaultdict(list)
-    for key, entries in counts:
-        queue = list(groups[key])
-        for n, combo in entries:
-            take = solver.value(n) if feasible else (len(queue) if n is entries[0][0] else 0)
-            for sid in queue[:take]:
-                for e in combo:
-                    for cid in e:
-                        result[cid].append(sid)
-            queue = queue[take:]
+    for o, count in zip(options, counts, strict=True):
+        taking, queues[o.group] = queues[o.group][:count], queues[o.group][count:]
+        for cid in o.classes:
+            result[cid].extend(taking)
     return dict(result)
 
 

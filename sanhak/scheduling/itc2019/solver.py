@@ -61,7 +61,7 @@ def _solve_timetable(
     problem: Problem,
     lookup: Lookup,
     *,
-    budget: float,
+    deadline: float,
     workers: int,
     seed: int,
     clock: _Clock,
@@ -73,11 +73,10 @@ def _solve_timetable(
     tt = TimetableModel(problem, lookup, extra_pairs)
     if hint:
         tt.hint(hint)
-    deadline = time.monotonic() + budget
     status_name, best = "UNKNOWN", None
-    while (left := deadline - time.monotonic()) > 0.5:
+    while True:
         solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = left
+        solver.parameters.max_time_in_seconds = max(deadline - time.monotonic(), 1.0)
         solver.parameters.num_workers = max(1, workers)
         solver.parameters.random_seed = seed
         status = solver.solve(tt.model, _Reporter(clock, "timetable", progress))
@@ -92,7 +91,9 @@ def _solve_timetable(
         for class_ids in violated:
             tt.forbid(placements, class_ids)
         tt.hint(placements)
-    return ("FEASIBLE" if best else status_name), best
+        if deadline - time.monotonic() < 1.0:
+            break
+    return ("UNKNOWN" if best else status_name), best  # best (if any) still breaks a MaxBreaks/MaxBlock
 
 
 def _violated_lazy(problem: Problem, lookup: Lookup, placements: dict[int, Placement]) -> list[tuple[int, ...]]:
@@ -142,12 +143,13 @@ def solve(
     students = bool(problem.students)
     weighted = students and problem.weights.student > 0
     section_budget = min(30.0, 0.1 * time_limit) if students else 0.0
-    first = time_limit * (0.5 if weighted else 1.0) - 2 * section_budget - 1.0
+    reserve = min(5.0, 0.05 * time_limit)  # validating and writing the result
+    end = clock.started + time_limit - section_budget - reserve
     extra = certain_pairs(problem, lookup) if weighted else None
     status, placements = _solve_timetable(
         problem,
         lookup,
-        budget=max(first, 1.0),
+        deadline=end - (time_limit / 2 if weighted else 0.0),
         workers=workers,
         seed=seed,
         clock=clock,
@@ -169,12 +171,12 @@ def solve(
 
     best = finish(placements)
     best_total = validate(problem, best).total
-    if weighted and clock.left() > section_budget + 5:
+    if weighted and end - time.monotonic() > 5:
         sections = {a.class_id: list(a.students) for a in best.classes}
         _, second = _solve_timetable(
             problem,
             lookup,
-            budget=clock.left() - section_budget - 2,
+            deadline=end,
             workers=workers,
             seed=seed,
             clock=clock,

@@ -129,6 +129,18 @@ def _to_solution(
     return Solution(problem.name, problem.nr_days, problem.nr_weeks, tuple(classes), meta)
 
 
+def placements_from_solution(problem: Problem, solution: Solution) -> dict[int, Placement]:
+    """A previous solution as a warm start for :func:`solve` (entries that no longer fit are dropped)."""
+    lookup = build_lookup(problem)
+    result = {}
+    for a in solution.classes:
+        spec = lookup.classes.get(a.class_id)
+        ti = spec.time_index(a.days, a.start, a.weeks) if spec is not None else None
+        if ti is not None:
+            result[a.class_id] = Placement(ti, a.room)
+    return result
+
+
 def solve(
     problem: Problem,
     *,

@@ -7,8 +7,8 @@ from itertools import product
 import pytest
 
 from sanhak.scheduling.itc2019.model import ClassAssignment, Problem, Solution
-from sanhak.scheduling.itc2019.parser import parse_problem
-from sanhak.scheduling.itc2019.solver import Progress, solve
+from sanhak.scheduling.itc2019.parser import parse_problem, parse_solution
+from sanhak.scheduling.itc2019.solver import Progress, placements_from_solution, solve
 from sanhak.scheduling.itc2019.validator import validate
 
 from .itc_factory import C, T, problem_xml
@@ -105,3 +105,15 @@ def test_sectioning_respects_limits_and_parents() -> None:
     checked = validate(problem, solve(problem, time_limit=10, workers=1).solution)
     # student 1 takes course 2 (Monday) so gets lecture 12 (Tuesday); student 2 the other section
     assert (checked.valid, checked.student, checked.total) == (True, 0, 0)
+
+
+def test_warm_start_from_the_published_lums_solution() -> None:
+    from .test_itc2019_command import SHARED
+
+    problem = parse_problem(SHARED / "lums-sum17.xml")
+    published = parse_solution(SHARED / "solutions" / "MPPTimetables-solution-lums-sum17.xml")
+    hint = placements_from_solution(problem, published)
+    assert len(hint) == 20
+    checked = validate(problem, solve(problem, time_limit=20, workers=2, hint=hint).solution)
+    assert checked.valid
+    assert checked.total <= 17

@@ -72,7 +72,7 @@ class TimetableModel:
                 xs.append(xv)
                 if t.penalty:
                     self.terms.append((xv, w.time * t.penalty))
-                if len(c.rooms) == 1:
+                if c.needs_room and len(c.rooms) == 1:
                     self.z[(c.id, ti, 0)] = xv
                 elif rooms:
                     zs = [m.new_bool_var(f"z{c.id}_{ti}_{ri}") for ri in rooms]

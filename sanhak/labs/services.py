@@ -273,9 +273,16 @@ def _insert(booking: Booking) -> Reservation:
     return reservation
 
 
-def _lock_person(user: User) -> None:
-    """Serialise one person's bookings, so that caps and quotas hold under concurrency."""
+def _lock(*, user: User, equipment: Sequence[Equipment]) -> None:
+    """Take the booking locks, in one order everywhere: the person, then the equipment by id.
+
+    Bookings of one piece of equipment queue behind each other, so each one's checks see the ones
+    before it (the loser gets a clean ConflictError, and a booking that rolls back never leaves the
+    others deadlocked on the exclusion constraint's index); one person's bookings queue too, so caps
+    and quotas hold under concurrency. The database constraint stays the last word."""
     User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).first()
+    ids = sorted({e.pk for e in equipment})
+    list(Equipment.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
 
 
 def _notify_managers_of_pending(reservations: Sequence[Reservation]) -> None:
@@ -308,7 +315,7 @@ def reservation_create(
     session: Session | None = None,
 ) -> Reservation:
     """Book one slot. Raises DomainError (a rule, with the reason) or ConflictError (the time is taken)."""
-    _lock_person(user)
+    _lock(user=user, equipment=[equipment])
     no_shows_release(equipment=equipment)
     booking = Booking(
         equipment=equipment,
@@ -395,7 +402,7 @@ def weekly_create(
     if not 1 <= weeks <= 26:
         raise DomainError(_("반복은 1–26주까지입니다. / Repeat for 1–26 weeks."), code="weeks")
     created_by = created_by or user
-    _lock_person(user)
+    _lock(user=user, equipment=[equipment])
     no_shows_release(equipment=equipment)
     series = ReservationSeries.objects.create(kind=ReservationSeries.Kind.WEEKLY, created_by=created_by)
     skipped = set(skip)

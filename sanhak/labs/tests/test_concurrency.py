@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
-from django.db import OperationalError, connection, connections, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Count, Exists, OuterRef
 from django.test import Client
 
@@ -208,7 +208,7 @@ def test_weekly_and_single_bookings_in_parallel_never_overlap_and_weekly_is_all_
     single_wins = [o for o in single_out if isinstance(o, Reservation)]
     failures = [o for o in outcomes if not isinstance(o, (list, Reservation))]
     # What the database guarantees, however the losers were told.
-    assert [type(f).__name__ for f in failures if not isinstance(f, (ConflictError, OperationalError))] == []
+    assert [type(f).__name__ for f in failures if not isinstance(f, ConflictError)] == []
     assert all(len(made) == WEEKS for made in weekly_wins)
     # All weekly series meet each other in every week: at most one of them can have won.
     assert len(weekly_wins) <= 1
@@ -223,9 +223,6 @@ def test_weekly_and_single_bookings_in_parallel_never_overlap_and_weekly_is_all_
         *(r.pk for made in weekly_wins for r in made),
         *(r.pk for r in single_wins),
     }
-    deadlocked = [f for f in failures if isinstance(f, OperationalError)]
-    if deadlocked:  # whether it shows depends on timing; test_waiters_on_a_rolled_back_booking_... always shows it
-        pytest.xfail(f"{DEADLOCK_BUG} ({len(deadlocked)} of {len(outcomes)} threads here)")
     assert_conflicts(failures)
     # No week is lost: a single booking only fails on a committed (so lasting) booking of its own week,
     # so each week ends with exactly one booking, whatever order the threads ran in.
@@ -237,15 +234,10 @@ def test_weekly_and_single_bookings_in_parallel_never_overlap_and_weekly_is_all_
 
 WAITERS = 4
 
-DEADLOCK_BUG = (
-    "BUG: bookings queued behind another booking's uncommitted row (the PostgreSQL exclusion constraint makes "
-    "them wait) deadlock each other when that transaction rolls back -- as weekly_create does when a later "
-    "week fails: each waiter's own row is already in the index, so on waking each waits for another. "
-    "services._insert maps only IntegrityError to ConflictError, so the losers get OperationalError "
-    "'deadlock detected' (HTTP 500 from the API, an error page from the booking form) instead of a 409. "
-    "Locking the equipment row (select_for_update) before the checks, or mapping deadlock/serialization "
-    "failures to ConflictError, would fix it."
-)
+# Regression: bookings queued behind another booking's uncommitted row used to deadlock each other when
+# that transaction rolled back (as weekly_create does when a later week fails), because each waiter's own
+# row was already in the exclusion constraint's index. services._lock now queues bookings of one piece
+# of equipment on its row lock before any of them writes.
 
 
 def _waiting_on_locks() -> int:
@@ -256,7 +248,6 @@ def _waiting_on_locks() -> int:
         return int(cursor.fetchone()[0])
 
 
-@pytest.mark.xfail(strict=True, reason=DEADLOCK_BUG)
 def test_waiters_on_a_rolled_back_booking_get_one_booking_and_conflicts_not_deadlocks(personas, labs):
     """A booking is made inside a transaction that then fails (what a weekly booking does when a later
     week is taken). Bookings of the same time made meanwhile wait for it; once it rolls back exactly

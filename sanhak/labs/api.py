@@ -15,15 +15,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import model_validator
+from pydantic import AfterValidator, model_validator
 
 from sanhak.api.auth import caller
 from sanhak.api.schemas import DbId, Pagination, PathId, errors
 from sanhak.common import access
 from sanhak.labs import selectors, services
 from sanhak.labs.models import Equipment, EquipmentStatus, Reservation, ReservationStatus
+from sanhak.labs.rules import within_calendar
 
 router = Router(tags=["labs"])
+
+
+def _in_calendar(value: dt.date) -> dt.date:
+    if not within_calendar(value if not isinstance(value, dt.datetime) else value.date()):
+        raise ValueError("dates must be between 2000-01-01 and 2099-12-31")
+    return value
+
+
+CalendarDate = Annotated[dt.date, AfterValidator(_in_calendar)]
+CalendarDateTime = Annotated[dt.datetime, AfterValidator(_in_calendar)]
 
 
 class EquipmentOut(Schema):
@@ -62,8 +73,8 @@ class AvailabilityOut(Schema):
 class SlotSearch(Schema):
     type: Annotated[str, Field(max_length=40, description="equipment type code, e.g. robot-cell")]
     institution: DbId | None = Field(None, description="institution id")
-    date_from: dt.date
-    date_to: dt.date | None = Field(None, description="inclusive; default: date_from; at most 14 days")
+    date_from: CalendarDate
+    date_to: CalendarDate | None = Field(None, description="inclusive; default: date_from; at most 14 days")
     window_start: dt.time = Field(dt.time(9, 0), description="daily window start, e.g. 18:00")
     window_end: dt.time = Field(dt.time(22, 0), description="daily window end")
     duration_minutes: int = Field(120, ge=10, le=24 * 60)
@@ -96,22 +107,39 @@ class ReservationOut(Schema):
     reason: str
     created_at: dt.datetime
 
+    # Times in Korean time (+09:00), like the free-slot search.
+    @staticmethod
+    def resolve_starts_at(obj: Reservation) -> dt.datetime:
+        return timezone.localtime(obj.starts_at)
+
+    @staticmethod
+    def resolve_ends_at(obj: Reservation) -> dt.datetime:
+        return timezone.localtime(obj.ends_at)
+
+    @staticmethod
+    def resolve_blocked_until(obj: Reservation) -> dt.datetime:
+        return timezone.localtime(obj.blocked_until)
+
+    @staticmethod
+    def resolve_created_at(obj: Reservation) -> dt.datetime:
+        return timezone.localtime(obj.created_at)
+
 
 class ReservationIn(Schema):
     equipment_id: DbId
-    starts_at: dt.datetime = Field(description="ISO 8601 with an offset, e.g. 2026-12-01T19:00:00+09:00")
-    ends_at: dt.datetime
+    starts_at: CalendarDateTime = Field(description="ISO 8601 with an offset, e.g. 2026-12-01T19:00:00+09:00")
+    ends_at: CalendarDateTime
     purpose: Annotated[str, Field(max_length=200)] = ""
     project: Annotated[str, Field(max_length=150)] = ""
     weeks: int = Field(1, ge=1, le=26, description="repeat weekly this many times (all or nothing)")
-    skip: list[dt.date] = Field(default_factory=list, description="dates of occurrences to leave out")
+    skip: list[CalendarDate] = Field(default_factory=list, description="dates of occurrences to leave out")
 
 
 class ReservationFilters(Schema):
     equipment: DbId | None = None
     status: ReservationStatus | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    date_from: CalendarDate | None = None
+    date_to: CalendarDate | None = None
 
 
 class RejectIn(Schema):

@@ -10,9 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from sanhak.accounts.models import Institution
 from sanhak.courses.models import Course, Session
 from sanhak.labs.models import EquipmentStatus, EquipmentType
+from sanhak.labs.rules import validate_calendar_date
 from sanhak.labs.selectors import GROUPS, SlotQuery
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+IN_CALENDAR = [validate_calendar_date]
 TIME = forms.TimeInput(attrs={"type": "time", "step": 600}, format="%H:%M")
 
 

@@ -19,6 +19,28 @@ from sanhak.common.errors import DomainError
 from sanhak.labs.models import BookingRules
 
 WEEKDAYS_KO = "월화수목금토일"
+# Dates the labs reason about (booking windows, reports, calendars); beyond them date arithmetic
+# would overflow, and no booking is ever that far away.
+CALENDAR_FIRST = dt.date(2000, 1, 1)
+CALENDAR_LAST = dt.date(2099, 12, 31)
+
+
+def within_calendar(*days: dt.date) -> bool:
+    return all(CALENDAR_FIRST <= d <= CALENDAR_LAST for d in days)
+
+
+def validate_calendar_date(value: dt.date) -> None:
+    """Form-field validator for within_calendar."""
+    if not within_calendar(value):
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError(calendar_error().message, code="date_range")
+
+
+def calendar_error() -> DomainError:
+    return DomainError(
+        _("날짜는 2000–2099년 사이여야 합니다. / Dates must be between 2000 and 2099."), code="date_range"
+    )
 
 
 def when_text(start: dt.datetime, end: dt.datetime) -> str:
@@ -44,11 +66,13 @@ def is_open_day(rules: BookingRules, day: dt.date) -> bool:
     return not (rules.closed_on_holidays and holiday_name(day))
 
 
-def opening_hours(rules: BookingRules, day: dt.date) -> tuple[dt.datetime, dt.datetime] | None:
+def opening_hours(
+    rules: BookingRules, day: dt.date, tz: dt.tzinfo | None = None
+) -> tuple[dt.datetime, dt.datetime] | None:
     """The aware datetimes the equipment opens and closes on `day`, or None when closed all day."""
     if not is_open_day(rules, day):
         return None
-    tz = timezone.get_current_timezone()
+    tz = tz or timezone.get_current_timezone()
     return (
         dt.datetime.combine(day, rules.opens_at, tzinfo=tz),
         dt.datetime.combine(day, rules.closes_at, tzinfo=tz),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from sanhak.labs.models import (
     BLOCKING_STATUSES,
     Blackout,
+    BookingRules,
     Equipment,
     EquipmentStatus,
     Reservation,
@@ -31,11 +32,12 @@ def equipment_listed() -> QuerySet[Equipment]:
     return Equipment.objects.select_related("type__rules", "rules", "facility__institution", "responsible")
 
 
-def subtract(window: Interval, busy: Iterable[Interval]) -> list[Interval]:
-    """The parts of `window` not covered by any of `busy` (which need not be sorted or disjoint)."""
+def subtract(window: Interval, busy: Iterable[Interval], *, presorted: bool = False) -> list[Interval]:
+    """The parts of `window` not covered by any of `busy` (which need not be disjoint, nor sorted
+    unless `presorted` says so)."""
     free: list[Interval] = []
     cursor, end = window
-    for b_start, b_end in sorted(busy):
+    for b_start, b_end in busy if presorted else sorted(busy):
         if b_end <= cursor:
             continue
         if b_start >= end:
@@ -131,6 +133,24 @@ def _blackouts_by_equipment(
     return out
 
 
+def _daily_windows(
+    rules: BookingRules, days: Sequence[dt.date], query: SlotQuery, tz: dt.tzinfo
+) -> list[tuple[dt.datetime, dt.datetime, dt.datetime]]:
+    """(from, to, opening time) of the asked daily window within opening hours, per open day, in UTC:
+    the database's datetimes are UTC, and comparing datetimes of one tzinfo is far cheaper than
+    comparing across zones."""
+    out = []
+    for day in days:
+        hours = opening_hours(rules, day, tz)
+        if hours is None:
+            continue
+        lo = max(hours[0], dt.datetime.combine(day, query.window_start, tzinfo=tz))
+        hi = min(hours[1], dt.datetime.combine(day, query.window_end, tzinfo=tz))
+        if lo < hi:
+            out.append((lo.astimezone(dt.UTC), hi.astimezone(dt.UTC), hours[0].astimezone(dt.UTC)))
+    return out
+
+
 def free_slots(
     equipment: QuerySet[Equipment], query: SlotQuery, *, now: dt.datetime | None = None
 ) -> list[Availability]:
@@ -152,29 +172,30 @@ def free_slots(
     busy = _busy_by_equipment([e.pk for e in items], span_start, span_end)
     blackouts = _blackouts_by_equipment(items, span_start, span_end)
     need = dt.timedelta(minutes=query.duration_minutes)
+    windows: dict[int, list[tuple[dt.datetime, dt.datetime, dt.datetime]]] = {}
     out = []
     for eq in items:
         rules = eq.effective_rules
         result = Availability(eq)
         out.append(result)
-        if not rules.min_minutes <= query.duration_minutes <= rules.max_minutes:
-            continue
-        earliest = now + dt.timedelta(minutes=rules.min_notice_minutes)
-        latest = now + dt.timedelta(days=rules.max_notice_days)
+        if (
+            not rules.min_minutes <= query.duration_minutes <= rules.max_minutes
+            or query.duration_minutes % rules.slot_minutes
+        ):
+            continue  # booking would refuse that duration on this equipment
+        if rules.pk not in windows:  # the equipment of a type shares its rules: work the calendar out once
+            windows[rules.pk] = _daily_windows(rules, days, query, tz)
+        earliest = (now + dt.timedelta(minutes=rules.min_notice_minutes)).astimezone(dt.UTC)
+        latest = (now + dt.timedelta(days=rules.max_notice_days)).astimezone(dt.UTC)
         # The booking's buffer must also be free, so a busy block ends `buffer` later for us.
         buffer = dt.timedelta(minutes=rules.buffer_minutes)
-        taken = [(s - buffer, e) for s, e in busy.get(eq.pk, [])] + blackouts.get(eq.pk, [])
-        for day in days:
-            hours = opening_hours(rules, day)
-            if hours is None:
-                continue
-            lo = max(hours[0], dt.datetime.combine(day, query.window_start, tzinfo=tz))
-            hi = min(hours[1], dt.datetime.combine(day, query.window_end, tzinfo=tz))
-            for s, e in subtract((lo, hi), taken):
-                start = _align_up(max(s, earliest), hours[0], rules.slot_minutes)
+        taken = sorted([(s - buffer, e) for s, e in busy.get(eq.pk, [])] + blackouts.get(eq.pk, []))
+        for lo, hi, origin in windows[rules.pk]:
+            for s, e in subtract((lo, hi), taken, presorted=True):
+                start = _align_up(max(s, earliest), origin, rules.slot_minutes)
                 last = min(e - need, latest)
                 if start <= last:
-                    result.slots.append(FreeSlot(start, e, last))
+                    result.slots.append(FreeSlot(start.astimezone(tz), e.astimezone(tz), last.astimezone(tz)))
     out.sort(key=lambda a: (a.first is None, a.first.starts_at if a.first else now, a.equipment.code))
     return out
 

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sanhak.accounts.models import Role, User
+from sanhak.accounts.models import Role, TraineeProfile, User
 from sanhak.common.errors import ConflictError, DomainError
 from sanhak.common.notifications import notification_send
 from sanhak.courses.models import Course, Session
@@ -36,10 +36,19 @@ from sanhak.labs.models import (
     ReservationStatus,
     TrainingRecord,
 )
-from sanhak.labs.rules import Request, calendar_problems, notice_problems, week_bounds, when_text
+from sanhak.labs.rules import (
+    CALENDAR_LAST,
+    Request,
+    calendar_error,
+    calendar_problems,
+    notice_problems,
+    week_bounds,
+    when_text,
+    within_calendar,
+)
 
 if TYPE_CHECKING:
-    from sanhak.companies.models import Company
+    pass
 
 CHECK_IN_EARLY = dt.timedelta(minutes=15)
 
@@ -160,8 +169,14 @@ def _personal_problems(booking: Booking, now: dt.datetime) -> list[DomainError]:
     missing = missing_training(equipment=eq, user=user)
     if missing:
         problems.append(training_error(missing))
-    mine = Reservation.objects.blocking().filter(user=user, equipment=eq)
-    active = mine.filter(ends_at__gt=now).count()
+    week_start, week_end = week_bounds(booking.starts_at)
+    # One query for both limits: this person's bookings of this equipment from now or this week on.
+    mine = list(
+        Reservation.objects.blocking()
+        .filter(user=user, equipment=eq, ends_at__gt=min(now, week_start))
+        .values_list("starts_at", "ends_at")
+    )
+    active = sum(1 for _s, e in mine if e > now)
     if active >= rules.max_active_per_user:
         problems.append(
             DomainError(
@@ -173,8 +188,7 @@ def _personal_problems(booking: Booking, now: dt.datetime) -> list[DomainError]:
             )
         )
     if rules.weekly_quota_hours is not None:
-        week_start, week_end = week_bounds(booking.starts_at)
-        used = sum(r.hours for r in mine.filter(starts_at__gte=week_start, starts_at__lt=week_end))
+        used = sum((e - s).total_seconds() / 3600 for s, e in mine if week_start <= s < week_end)
         asked = (booking.ends_at - booking.starts_at).total_seconds() / 3600
         if used + asked > rules.weekly_quota_hours:
             problems.append(
@@ -192,6 +206,8 @@ def _personal_problems(booking: Booking, now: dt.datetime) -> list[DomainError]:
 def booking_problems(booking: Booking, *, now: dt.datetime | None = None) -> list[DomainError]:
     """Every rule the booking breaks (empty: it may be made, unless someone takes the time first)."""
     now = now or timezone.now()
+    if not within_calendar(timezone.localdate(booking.starts_at), timezone.localdate(booking.ends_at)):
+        return [calendar_error()]
     problems = _equipment_problems(booking.equipment)
     problems += calendar_problems(booking.request)
     if problems and problems[-1].code == "order":
@@ -234,9 +250,9 @@ def conflict_error(booking: Booking, taken: Sequence[Reservation] = ()) -> Confl
 # --- making reservations ----------------------------------------------------------------------
 
 
-def _company_of(user: User) -> Company | None:
-    profile = getattr(user, "trainee_profile", None)
-    return profile.employer if profile is not None else None
+def _company_id_of(user: User) -> int | None:
+    """The employer of an incumbent worker (kept on the booking for the utilization report)."""
+    return TraineeProfile.objects.filter(user=user).values_list("employer_id", flat=True).first()
 
 
 def _insert(booking: Booking) -> Reservation:
@@ -261,7 +277,7 @@ def _insert(booking: Booking) -> Reservation:
         project=booking.project,
         session=booking.session,
         series=booking.series,
-        company=_company_of(booking.user),
+        company_id=_company_id_of(booking.user),
     )
     try:
         with transaction.atomic():
@@ -339,6 +355,8 @@ class Occurrence:
     starts_at: dt.datetime
     ends_at: dt.datetime
     problems: tuple[str, ...]
+    skipped: bool = False
+    conflict: bool = False  # one of the problems is another booking
 
     @property
     def ok(self) -> bool:
@@ -357,6 +375,8 @@ def weekly_times(starts_at: dt.datetime, ends_at: dt.datetime, weeks: int) -> li
     """The same local wall-clock time on `weeks` consecutive weeks."""
     tz = timezone.get_current_timezone()
     s, e = timezone.localtime(starts_at), timezone.localtime(ends_at)
+    if not within_calendar(s.date(), e.date()) or (CALENDAR_LAST - e.date()).days < 7 * (weeks - 1):
+        raise calendar_error()
     out = []
     for i in range(weeks):
         day = s.date() + dt.timedelta(weeks=i)
@@ -369,19 +389,77 @@ def weekly_times(starts_at: dt.datetime, ends_at: dt.datetime, weeks: int) -> li
     return out
 
 
+class _PreviewDoneError(Exception):
+    """Rolls back a weekly preview's trial bookings."""
+
+
+def _weekly_attempt(
+    *,
+    equipment: Equipment,
+    user: User,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    weeks: int,
+    skip: Sequence[dt.date],
+    created_by: User,
+    purpose: str,
+    project: str,
+) -> tuple[list[Reservation], list[Occurrence]]:
+    """Book each week in turn (inside the caller's transaction): the reservations made, and every
+    occurrence with what stood in its way. Each week is checked with the earlier weeks already
+    booked, so caps and quotas count the series itself."""
+    _lock(user=user, equipment=[equipment])
+    no_shows_release(equipment=equipment)
+    series = ReservationSeries.objects.create(kind=ReservationSeries.Kind.WEEKLY, created_by=created_by)
+    skipped = set(skip)
+    made: list[Reservation] = []
+    occurrences: list[Occurrence] = []
+    for start, end in weekly_times(starts_at, ends_at, weeks):
+        if timezone.localtime(start).date() in skipped:
+            occurrences.append(Occurrence(start, end, (), skipped=True))
+            continue
+        booking = Booking(
+            equipment=equipment,
+            user=user,
+            starts_at=start,
+            ends_at=end,
+            created_by=created_by,
+            purpose=purpose,
+            project=project,
+            series=series,
+        )
+        try:
+            made.append(_insert(booking))
+        except DomainError as exc:
+            occurrences.append(Occurrence(start, end, (exc.message,), conflict=isinstance(exc, ConflictError)))
+        else:
+            occurrences.append(Occurrence(start, end, ()))
+    return made, occurrences
+
+
 def weekly_preview(
     *, equipment: Equipment, user: User, starts_at: dt.datetime, ends_at: dt.datetime, weeks: int, created_by: User
 ) -> list[Occurrence]:
-    """Each occurrence with the reasons it cannot be booked (rules broken, or taken by someone)."""
-    out = []
-    for start, end in weekly_times(starts_at, ends_at, weeks):
-        booking = Booking(equipment=equipment, user=user, starts_at=start, ends_at=end, created_by=created_by)
-        reasons = [p.message for p in booking_problems(booking)]
-        taken = conflicts(booking)
-        if taken:
-            reasons.append(conflict_error(booking, taken).message)
-        out.append(Occurrence(start, end, tuple(reasons)))
-    return out
+    """Each week with the reasons it cannot be booked, exactly as weekly_create would decide (the
+    weeks are tried for real and rolled back)."""
+    occurrences: list[Occurrence] = []
+    try:
+        with transaction.atomic():
+            _made, occurrences = _weekly_attempt(
+                equipment=equipment,
+                user=user,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                weeks=weeks,
+                skip=(),
+                created_by=created_by,
+                purpose="",
+                project="",
+            )
+            raise _PreviewDoneError
+    except _PreviewDoneError:
+        pass
+    return occurrences
 
 
 @transaction.atomic
@@ -401,41 +479,29 @@ def weekly_create(
     occurrence cannot be booked, nothing is and the error names every such occurrence."""
     if not 1 <= weeks <= 26:
         raise DomainError(_("반복은 1–26주까지입니다. / Repeat for 1–26 weeks."), code="weeks")
-    created_by = created_by or user
-    _lock(user=user, equipment=[equipment])
-    no_shows_release(equipment=equipment)
-    series = ReservationSeries.objects.create(kind=ReservationSeries.Kind.WEEKLY, created_by=created_by)
-    skipped = set(skip)
-    made: list[Reservation] = []
-    failures: list[str] = []
-    conflict = False
-    for start, end in weekly_times(starts_at, ends_at, weeks):
-        if timezone.localtime(start).date() in skipped:
-            continue
-        booking = Booking(
-            equipment=equipment,
-            user=user,
-            starts_at=start,
-            ends_at=end,
-            created_by=created_by,
-            purpose=purpose,
-            project=project,
-            series=series,
-        )
-        try:
-            made.append(_insert(booking))
-        except DomainError as exc:
-            conflict = conflict or isinstance(exc, ConflictError)
-            failures.append(f"{when_text(start, end)}: {exc.message}")
-    if failures:
+    made, occurrences = _weekly_attempt(
+        equipment=equipment,
+        user=user,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        weeks=weeks,
+        skip=skip,
+        created_by=created_by or user,
+        purpose=purpose,
+        project=project,
+    )
+    failed = [o for o in occurrences if not o.ok]
+    if failed:
         message = (
             _(
                 "다음 일정은 예약할 수 없습니다. 건너뛰거나 시간을 바꾸세요. / These occurrences cannot be booked; skip them or pick another time."
             )
             + " "
-            + " · ".join(failures)
+            + " · ".join(f"{o.label}: {' '.join(o.problems)}" for o in failed)
         )
-        raise (ConflictError(message) if conflict else DomainError(message, code="occurrences"))
+        if any(o.conflict for o in failed):
+            raise ConflictError(message)
+        raise DomainError(message, code="occurrences")
     if not made:
         raise DomainError(_("예약할 일정이 없습니다. / Nothing left to book."), code="empty")
     _notify_managers_of_pending(made)
@@ -644,6 +710,13 @@ def no_shows_release(*, now: dt.datetime | None = None, equipment: Equipment | N
     booking (so a released slot can be taken at once) and from `manage.py labs_settle`."""
     now = now or timezone.now()
     qs = Reservation.objects.filter(equipment=equipment) if equipment is not None else Reservation.objects.all()
+    due = (
+        Q(status=ReservationStatus.CONFIRMED, checked_in_at__isnull=True, starts_at__lt=now - no_show_grace())
+        | Q(status=ReservationStatus.PENDING, starts_at__lt=now)
+        | Q(status=ReservationStatus.CHECKED_IN, ends_at__lt=now)
+    )
+    if not qs.filter(due).exists():  # the usual case before a booking: one cheap query, no writes
+        return 0
     changed = qs.filter(
         status=ReservationStatus.CONFIRMED, checked_in_at__isnull=True, starts_at__lt=now - no_show_grace()
     ).update(status=ReservationStatus.NO_SHOW, updated_at=now)
@@ -661,9 +734,15 @@ def no_shows_release(*, now: dt.datetime | None = None, equipment: Equipment | N
 def training_record_add(
     *, user: User, course: Course, completed_on: dt.date, recorded_by: User, note: str = ""
 ) -> TrainingRecord:
-    if not (recorded_by.has_role(Role.PROGRAM_ADMIN) or recorded_by.lab_institution_ids):
+    """A lab manager records a training taken elsewhere: only one their equipment requires."""
+    managed = Equipment.objects.all()
+    if not recorded_by.has_role(Role.PROGRAM_ADMIN):
+        managed = managed.filter(facility__institution_id__in=recorded_by.lab_institution_ids)
+    if not managed.filter(required_courses=course).exists():
         raise DomainError(
-            _("장비 관리자만 기록할 수 있습니다. / Only lab managers can record training."),
+            _(
+                "관리하는 장비의 필수 교육만 기록할 수 있습니다. / You can only record trainings your equipment requires."
+            ),
             code="forbidden",
             status=403,
         )

@@ -31,15 +31,20 @@ from sanhak.labs.forms import (
     TrainingRecordForm,
 )
 from sanhak.labs.models import Equipment, EquipmentStatus, EquipmentType, Facility, Reservation, ReservationStatus
+from sanhak.labs.rules import within_calendar
 from sanhak.labs.selectors import equipment_listed
 
 FEED_SALT = "sanhak.labs.person-feed"
+LAB_BOOKING_HORIZON_DAYS = 120  # sessions offered for a whole-lab booking
 
 
 def _monday(request: HttpRequest) -> dt.date:
+    """The Monday of the week asked for (`?week=YYYY-MM-DD`, within the dates we handle), else this week."""
     try:
         day = dt.date.fromisoformat(request.GET.get("week", ""))
     except ValueError:
+        day = timezone.localdate()
+    if not within_calendar(day):
         day = timezone.localdate()
     return day - dt.timedelta(days=day.weekday())
 
@@ -72,15 +77,17 @@ def equipment_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def equipment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    equipment = get_object_or_404(equipment_listed().prefetch_related("required_courses"), pk=pk)
+def _detail_page(
+    request: HttpRequest, equipment: Equipment, form: BookingForm | None = None, status: int = 200
+) -> HttpResponse:
+    """The equipment page: facts, rules, the week's bookings and, for who may book, the form."""
     monday = _monday(request)
     user = request.user
     context: dict[str, Any] = {
         "eq": equipment,
         "rules": equipment.effective_rules,
         "days": selectors.calendar_week(equipment.reservations.all(), monday),
-        "form": BookingForm(initial={"date": timezone.localdate() + dt.timedelta(days=1), "weeks": 1}),
+        "form": form or BookingForm(initial={"date": timezone.localdate() + dt.timedelta(days=1), "weeks": 1}),
         **_week_nav(monday),
     }
     if user.is_authenticated:
@@ -94,7 +101,12 @@ def equipment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     "expected_return": equipment.expected_return,
                 }
             )
-    return render(request, "labs/equipment_detail.html", context)
+    return render(request, "labs/equipment_detail.html", context, status=status)
+
+
+def equipment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    equipment = get_object_or_404(equipment_listed().prefetch_related("required_courses"), pk=pk)
+    return _detail_page(request, equipment)
 
 
 def _book_error(
@@ -102,19 +114,7 @@ def _book_error(
 ) -> HttpResponse:
     """The equipment page again, with the form as sent and the reason (409 when the time is taken)."""
     messages.error(request, error)
-    return render(
-        request,
-        "labs/equipment_detail.html",
-        {
-            "eq": equipment,
-            "rules": equipment.effective_rules,
-            "days": selectors.calendar_week(equipment.reservations.all(), _monday(request)),
-            "form": form,
-            "missing": services.missing_training(equipment=equipment, user=request.user),  # type: ignore[arg-type]
-            **_week_nav(_monday(request)),
-        },
-        status=status,
-    )
+    return _detail_page(request, equipment, form, status)
 
 
 @login_required_view
@@ -328,7 +328,7 @@ def reports(request: AuthedRequest) -> HttpResponse:
                         for r in rows
                     ],
                 ],
-                f"utilization-{d['date_from']:%Y%m%d}-{d['date_to']:%Y%m%d}.xlsx",
+                f"utilization-{d['date_from']:%Y%m%d}-{d['date_to']:%Y%m%d}",
                 sheet=_("장비 활용"),
             )
     return render(
@@ -378,7 +378,9 @@ def lab_book(request: AuthedRequest, pk: int) -> HttpResponse:
             Q(offering__instructors=request.user)
             | Q(offering__course__institution_id__in=request.user.coordinated_institution_ids)
         ).distinct()
-    form = LabBookingForm(request.POST or None, sessions=sessions.order_by("date", "start_time")[:200])
+    horizon = timezone.localdate() + dt.timedelta(days=LAB_BOOKING_HORIZON_DAYS)
+    sessions = sessions.filter(date__lte=horizon).order_by("date", "start_time")
+    form = LabBookingForm(request.POST or None, sessions=sessions)
     if request.method == "POST" and form.is_valid():
         try:
             made = services.lab_book_for_session(

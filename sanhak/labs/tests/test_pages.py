@@ -249,11 +249,6 @@ def test_missing_training_is_a_403_with_the_course(client, labs, personas):
     assert Reservation.objects.count() == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: views._book_error does not put `manages` in the context, so a lab manager whose booking breaks a "
-    "rule sees the 'training required' notice instead of the booking form",
-)
 def test_a_lab_managers_failed_booking_shows_the_form_again(client, labs, personas):
     day = open_day(labs.robot.effective_rules)
     client.force_login(personas.lab_manager)
@@ -549,12 +544,6 @@ def lab_session(catalog):
     return Session.objects.filter(offering=catalog.robot_offering).order_by("date").first()
 
 
-LAB_FORM_BUG = (
-    "BUG: views.lab_book gives LabBookingForm a sliced queryset ([:200]); ModelChoiceField cannot .get() from a "
-    "sliced queryset, so every session is 'not one of the available choices' and the page never books"
-)
-
-
 def test_the_lab_booking_page_lists_the_instructors_sessions(client, labs, personas, lab_session):
     client.force_login(personas.instructor)
     response = client.get(reverse("labs:lab_book", args=[labs.facility.pk]))
@@ -567,7 +556,6 @@ def test_the_lab_booking_page_lists_the_instructors_sessions(client, labs, perso
     )
 
 
-@pytest.mark.xfail(strict=True, reason=LAB_FORM_BUG)
 def test_the_instructor_books_the_lab_for_a_session(client, labs, personas, lab_session):
     client.force_login(personas.instructor)
     response = client.post(reverse("labs:lab_book", args=[labs.facility.pk]), {"session": lab_session.pk})
@@ -579,7 +567,6 @@ def test_the_instructor_books_the_lab_for_a_session(client, labs, personas, lab_
     assert "실습실 장비 2대를 예약했습니다. / Booked 2 pieces of equipment." in page(client.get(reverse("labs:mine")))
 
 
-@pytest.mark.xfail(strict=True, reason=LAB_FORM_BUG)
 def test_a_lab_booking_with_a_taken_piece_is_a_409(client, labs, personas, lab_session):
     reserve(labs.robot, personas.lab_manager, at(lab_session.date, 18), at(lab_session.date, 19, 30))
     client.force_login(personas.instructor)
@@ -689,22 +676,12 @@ def test_the_report_xlsx(client, personas, usage):
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='BUG: the report passes a filename ending in ".xlsx" to xlsx_response, which appends ".xlsx" again '
-    '("utilization-20270104-20270108.xlsx.xlsx")',
-)
 def test_the_report_xlsx_filename(client, personas, usage):
     client.force_login(personas.lab_manager)
     response = client.get(reverse("labs:reports"), {**REPORT, "format": "xlsx"})
     assert response["Content-Disposition"] == 'attachment; filename="utilization-20270104-20270108.xlsx"'
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: ?week=9999-12-31 on the equipment page (and date_to=9999-12-31 on the report) overflows "
-    "datetime arithmetic: a 500 instead of a 200 or a form error",
-)
 def test_far_dates_in_the_query_string_are_not_a_server_error(client, personas, labs):
     client.raise_request_exception = False
     assert client.get(reverse("labs:equipment_detail", args=[labs.plc.pk]), {"week": "9999-12-31"}).status_code == 200

@@ -557,11 +557,6 @@ def test_free_slots_use_three_queries_whatever_the_size(labs, personas, django_a
         free_slots(Equipment.objects.all(), SlotQuery(TUE, SAT, dt.time(9), dt.time(22), 60), now=NOW)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: free_slots offers durations that are not a multiple of the slot step (3D printer: 60-minute "
-    "steps, a 90-minute search finds slots) that booking then refuses with code 'slot'",
-)
 def test_free_slots_offer_only_what_booking_accepts(labs, personas):
     printer = Equipment.objects.create(
         code="EQ-3D", name="3D 프린터", type=labs.types["3d-printer"], facility=labs.facility

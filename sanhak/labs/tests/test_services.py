@@ -339,11 +339,6 @@ def test_weekly_robot_bookings_notify_the_lab_manager_once(labs, personas, train
     assert [n[0] for n in notifications()] == ["labmanager@sanhak.test"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: weekly_preview checks each occurrence alone, so it shows weeks 5–6 of a 6-week series as bookable; "
-    "weekly_create then counts the series' own earlier weeks and refuses them (max_active = 4)",
-)
 def test_weekly_preview_predicts_what_weekly_create_does(labs, personas):
     day = weekly_day(labs.plc.effective_rules, 6)
     kwargs = {"equipment": labs.plc, "user": personas.worker, "starts_at": at(day, 19), "ends_at": at(day, 20)}
@@ -647,8 +642,21 @@ def test_only_lab_managers_record_training(labs, personas, who):
     assert (exc.value.code, exc.value.status, exc.value.message) == (
         "forbidden",
         403,
-        "장비 관리자만 기록할 수 있습니다. / Only lab managers can record training.",
+        "관리하는 장비의 필수 교육만 기록할 수 있습니다. / You can only record trainings your equipment requires.",
     )
+    assert TrainingRecord.objects.count() == 0
+
+
+def test_a_lab_manager_records_only_trainings_their_equipment_requires(labs, personas, catalog):
+    # The PLC course of the catalog gates no equipment of the lead university's lab manager.
+    with pytest.raises(DomainError) as exc:
+        services.training_record_add(
+            user=personas.worker,
+            course=catalog.plc,
+            completed_on=timezone.localdate(),
+            recorded_by=personas.lab_manager,
+        )
+    assert (exc.value.code, exc.value.status) == ("forbidden", 403)
     assert TrainingRecord.objects.count() == 0
 
 

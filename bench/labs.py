@@ -6,7 +6,7 @@ under 200 ms on PostgreSQL, and bookings are created at 100 per second or more.
 Usage:
     .venv/bin/python bench/labs.py                 # seed on first use, then measure
     .venv/bin/python bench/labs.py --reseed        # drop and rebuild the benchmark database first
-    .venv/bin/python bench/labs.py --runs 50 --bookings 2000 --seconds 15 --threads 4
+    .venv/bin/python bench/labs.py --runs 50 --bookings 2000 --seconds 15 --processes 4
 
 Data: database `sanhak_bench_labs` (DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/sanhak_bench_labs), created and migrated (`manage.py migrate`)
@@ -23,7 +23,7 @@ Measured:
      client (no HTTP server) for one equipment type (the API searches one type at a time).
   b) `services.reservation_create` in a loop, one booking after another on different equipment and
      times (2 hours, 3 to 8 weeks ahead) by trainees who meet every rule, for at least --bookings
-     bookings and --seconds seconds: bookings per second; then the same with --threads threads, each
+     bookings and --seconds seconds: bookings per second; then the same with --processes worker processes (as gunicorn runs them), each
      with its own database connection, on disjoint equipment. The bookings made are deleted afterwards
      (with the notifications they sent), so runs are repeatable. E-mail goes to Django's dummy backend.
 
@@ -37,13 +37,13 @@ import argparse
 import datetime as dt
 import json
 import math
+import multiprocessing
 import os
 import platform
 import random
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -484,7 +484,7 @@ def cleanup(started: dt.datetime) -> int:
     return deleted
 
 
-def measure_bookings(at_least: int, seconds: float, threads: int) -> dict[str, Any]:
+def measure_bookings(at_least: int, seconds: float, processes: int) -> dict[str, Any]:
     from django.db import connection, connections
     from django.utils import timezone
 
@@ -511,36 +511,40 @@ def measure_bookings(at_least: int, seconds: float, threads: int) -> dict[str, A
         out["sequential"] = seq
         cleanup(started_at)
 
-        # Parallel: 6 to 8 weeks ahead, each thread on its own equipment and trainees.
-        barrier = threading.Barrier(threads)
-        results: list[dict[str, Any]] = [{} for _ in range(threads)]
-        failures: list[BaseException] = []
+        # Parallel: 6 to 8 weeks ahead, each worker process (as gunicorn runs them) on its own
+        # equipment and trainees, with its own database connection.
+        connections.close_all()  # never share a connection across fork
+        ctx = multiprocessing.get_context("fork")
+        barrier = ctx.Barrier(processes)
+        queue = ctx.Queue()
 
         def worker(i: int) -> None:
             try:
-                connection.ensure_connection()
-                mine = equipment[i::threads]
+                mine = equipment[i::processes]
                 slots = booking_slots(mine, 42, 58)
                 barrier.wait(timeout=60)
-                results[i] = book_for(slots, users[i::threads], at_least=at_least // threads, seconds=seconds)
-                results[i]["finished"] = time.perf_counter()
-            except BaseException as exc:  # reported below
-                failures.append(exc)
+                result = book_for(slots, users[i::processes], at_least=at_least // processes, seconds=seconds)
+                result["finished"] = time.time()
+                queue.put(result)
+            except BaseException as exc:  # reported by the parent
+                queue.put({"error": repr(exc)})
             finally:
                 connections.close_all()
 
-        pool = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(threads)]
-        begun = time.perf_counter()
-        for t in pool:
-            t.start()
-        for t in pool:
-            t.join(timeout=seconds * 10 + 120)
-        if failures or any(t.is_alive() for t in pool):
-            raise BenchError(f"booking threads failed: {failures!r}")
+        pool = [ctx.Process(target=worker, args=(i,), daemon=True) for i in range(processes)]
+        begun = time.time()
+        for proc in pool:
+            proc.start()
+        results = [queue.get(timeout=seconds * 10 + 120) for _ in pool]
+        for proc in pool:
+            proc.join(timeout=30)
+        failures = [r["error"] for r in results if "error" in r]
+        if failures:
+            raise BenchError(f"booking processes failed: {failures!r}")
         wall = max(r["finished"] for r in results) - begun
         made = sum(r["made"] for r in results)
         out["parallel"] = {
-            "threads": threads,
+            "processes": processes,
             "made": made,
             "failed": sum(r["failed"] for r in results),
             "errors": [e for r in results for e in r["errors"]][:3],
@@ -581,7 +585,7 @@ def report(search: dict[str, Any], bookings: dict[str, Any]) -> list[tuple[str, 
     say("-" * len(header))
     for label, row, ok in (
         ("reservation_create, sequential", seq, seq_ok),
-        (f"reservation_create, {par['threads']} threads", par, par_ok),
+        (f"reservation_create, {par['processes']} processes", par, par_ok),
     ):
         extra = f"; {row['failed']} refused: {row['errors']}" if row["failed"] else ""
         say(
@@ -601,7 +605,7 @@ def report(search: dict[str, Any], bookings: dict[str, Any]) -> list[tuple[str, 
     return [
         ("free-slot search, 500 pieces, 7 days: p95 < 200 ms", search_ok),
         ("booking creation, sequential: >= 100/s", seq_ok),
-        (f"booking creation, {par['threads']} threads: >= 100/s", par_ok),
+        (f"booking creation, {par['processes']} processes: >= 100/s", par_ok),
     ]
 
 
@@ -611,10 +615,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=30, help="timed free-slot searches (default 30)")
     parser.add_argument("--bookings", type=int, default=1000, help="bookings at least, per phase (default 1000)")
     parser.add_argument("--seconds", type=float, default=10.0, help="seconds at least, per phase (default 10)")
-    parser.add_argument("--threads", type=int, default=4, help="threads of the parallel phase (default 4)")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=4,
+        help="worker processes of the parallel phase (default 4, like make bench's gunicorn)",
+    )
     args = parser.parse_args(argv)
-    if args.runs < 1 or args.bookings < 1 or args.seconds < 0 or args.threads < 1:
-        parser.error("--runs, --bookings and --threads must be positive, --seconds not negative")
+    if args.runs < 1 or args.bookings < 1 or args.seconds < 0 or args.processes < 1:
+        parser.error("--runs, --bookings and --processes must be positive, --seconds not negative")
     return args
 
 
@@ -631,7 +640,7 @@ def main(argv: list[str] | None = None) -> int:
     say(f"a) free-slot search: {args.runs} runs ...")
     search = measure_search(args.runs)
     say(f"b) booking creation: >= {args.bookings} bookings and >= {args.seconds:g} s per phase ...")
-    bookings = measure_bookings(args.bookings, args.seconds, args.threads)
+    bookings = measure_bookings(args.bookings, args.seconds, args.processes)
     verdicts = report(search, bookings)
     load_after = os.getloadavg()[0]
     say(f"load average {load_before:.1f} before, {load_after:.1f} after on {os.cpu_count()} cores")

@@ -4,12 +4,12 @@ whatever the number of equipment or bookings."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import BigIntegerField, Func, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +19,8 @@ from sanhak.labs.models import (
     BookingRules,
     Equipment,
     EquipmentStatus,
+    EquipmentType,
+    Facility,
     Reservation,
     ReservationQuerySet,
     ReservationStatus,
@@ -32,10 +34,13 @@ def equipment_listed() -> QuerySet[Equipment]:
     return Equipment.objects.select_related("type__rules", "rules", "facility__institution", "responsible")
 
 
-def subtract(window: Interval, busy: Iterable[Interval], *, presorted: bool = False) -> list[Interval]:
+T = TypeVar("T", int, dt.datetime)
+
+
+def subtract(window: tuple[T, T], busy: Iterable[tuple[T, T]], *, presorted: bool = False) -> list[tuple[T, T]]:
     """The parts of `window` not covered by any of `busy` (which need not be disjoint, nor sorted
     unless `presorted` says so)."""
-    free: list[Interval] = []
+    free: list[tuple[T, T]] = []
     cursor, end = window
     for b_start, b_end in busy if presorted else sorted(busy):
         if b_end <= cursor:
@@ -52,27 +57,42 @@ def subtract(window: Interval, busy: Iterable[Interval], *, presorted: bool = Fa
     return free
 
 
-def _align_up(moment: dt.datetime, origin: dt.datetime, step: int) -> dt.datetime:
-    """The first point of the grid origin + k·step (minutes) at or after `moment`."""
+def _align_up(moment: int, origin: int, step: int) -> int:
+    """The first point of the grid origin + k·step at or after `moment` (all in seconds)."""
     if moment <= origin:
         return origin
-    step_s = step * 60
-    k = math.ceil((moment - origin).total_seconds() / step_s)
-    return origin + dt.timedelta(seconds=k * step_s)
+    return origin - (origin - moment) // step * step
 
 
 @dataclass(frozen=True)
 class FreeSlot:
     """A stretch of free time long enough for the asked duration; any aligned start up to
-    `latest_start` fits."""
+    `latest_start` fits. Kept as seconds since 1970 (the search works on integers); the datetimes
+    are made, in Korean time, when asked for."""
 
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    latest_start: dt.datetime
+    start_s: int
+    end_s: int
+    latest_s: int
+
+    @staticmethod
+    def _local(seconds: int) -> dt.datetime:
+        return dt.datetime.fromtimestamp(seconds, dt.UTC).astimezone(timezone.get_current_timezone())
+
+    @property
+    def starts_at(self) -> dt.datetime:
+        return self._local(self.start_s)
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        return self._local(self.end_s)
+
+    @property
+    def latest_start(self) -> dt.datetime:
+        return self._local(self.latest_s)
 
     @property
     def day(self) -> dt.date:
-        return timezone.localtime(self.starts_at).date()
+        return self.starts_at.date()
 
 
 @dataclass
@@ -100,12 +120,30 @@ class SlotQuery:
         return [self.date_from + dt.timedelta(days=i) for i in range(max(n, 0))]
 
 
-def _busy_by_equipment(ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> dict[int, list[Interval]]:
-    busy: dict[int, list[Interval]] = defaultdict(list)
+# The equipment is selected by a subquery, not a list of ids: hundreds of ids cost more to bind than
+# the database takes to re-run the selection.
+
+
+class EpochSeconds(Func):
+    """Seconds since 1970 (UTC) of a datetime column, as an integer: decoding thousands of datetimes
+    costs more than the whole free-slot search."""
+
+    output_field = BigIntegerField()
+    template = "CAST(EXTRACT(EPOCH FROM %(expressions)s) AS BIGINT)"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="CAST(strftime('%%%%s', %(expressions)s) AS INTEGER)", **extra)
+
+
+def _busy_by_equipment(
+    equipment: QuerySet[Equipment], start: dt.datetime, end: dt.datetime
+) -> dict[int, list[tuple[int, int]]]:
+    """Each piece's blocked times in [start, end), in seconds since 1970."""
+    busy: dict[int, list[tuple[int, int]]] = defaultdict(list)
     rows = (
-        Reservation.objects.filter(equipment_id__in=ids, status__in=BLOCKING_STATUSES)
+        Reservation.objects.filter(equipment_id__in=equipment.values("pk"), status__in=BLOCKING_STATUSES)
         .overlapping(start, end)
-        .values_list("equipment_id", "starts_at", "blocked_until")
+        .values_list("equipment_id", EpochSeconds("starts_at"), EpochSeconds("blocked_until"))
     )
     for eq_id, s, e in rows:
         busy[eq_id].append((s, e))
@@ -113,13 +151,14 @@ def _busy_by_equipment(ids: Sequence[int], start: dt.datetime, end: dt.datetime)
 
 
 def _blackouts_by_equipment(
-    equipment: Sequence[Equipment], start: dt.datetime, end: dt.datetime
+    equipment: QuerySet[Equipment], items: Sequence[Equipment], start: dt.datetime, end: dt.datetime
 ) -> dict[int, list[Interval]]:
+    """Blackouts of each of `items` (the rows of `equipment`), its lab's included."""
     out: dict[int, list[Interval]] = defaultdict(list)
-    facility_ids = {e.facility_id for e in equipment}
+    facility_ids = {e.facility_id for e in items}
     by_facility: dict[int, list[Interval]] = defaultdict(list)
     rows = Blackout.objects.filter(
-        Q(equipment_id__in=[e.pk for e in equipment]) | Q(facility_id__in=facility_ids),
+        Q(equipment_id__in=equipment.values("pk")) | Q(facility_id__in=facility_ids),
         starts_at__lt=end,
         ends_at__gt=start,
     ).values_list("equipment_id", "facility_id", "starts_at", "ends_at")
@@ -128,17 +167,16 @@ def _blackouts_by_equipment(
             out[eq_id].append((s, e))
         else:
             by_facility[fac_id].append((s, e))
-    for eq in equipment:
+    for eq in items:
         out[eq.pk].extend(by_facility.get(eq.facility_id, []))
     return out
 
 
 def _daily_windows(
     rules: BookingRules, days: Sequence[dt.date], query: SlotQuery, tz: dt.tzinfo
-) -> list[tuple[dt.datetime, dt.datetime, dt.datetime]]:
-    """(from, to, opening time) of the asked daily window within opening hours, per open day, in UTC:
-    the database's datetimes are UTC, and comparing datetimes of one tzinfo is far cheaper than
-    comparing across zones."""
+) -> list[tuple[int, int, int]]:
+    """(from, to, opening time) of the asked daily window within opening hours, per open day, in
+    seconds since 1970."""
     out = []
     for day in days:
         hours = opening_hours(rules, day, tz)
@@ -147,8 +185,27 @@ def _daily_windows(
         lo = max(hours[0], dt.datetime.combine(day, query.window_start, tzinfo=tz))
         hi = min(hours[1], dt.datetime.combine(day, query.window_end, tzinfo=tz))
         if lo < hi:
-            out.append((lo.astimezone(dt.UTC), hi.astimezone(dt.UTC), hours[0].astimezone(dt.UTC)))
+            out.append((int(lo.timestamp()), int(hi.timestamp()), int(hours[0].timestamp())))
     return out
+
+
+def _with_references(equipment: QuerySet[Equipment]) -> list[Equipment]:
+    """The equipment with its type, rules and lab (and the lab's institution) attached. These are
+    few and shared by hundreds of pieces: fetched once each rather than joined to every row. Four
+    queries, whatever the number of equipment."""
+    items = list(equipment.only("id", "code", "name", "status", "type_id", "facility_id", "rules_id"))
+    rules = {r.pk: r for r in BookingRules.objects.all()}
+    types = {t.pk: t for t in EquipmentType.objects.all()}
+    for t in types.values():
+        t.rules = rules[t.rules_id]
+    facilities = {
+        f.pk: f for f in Facility.objects.filter(pk__in={e.facility_id for e in items}).select_related("institution")
+    }
+    for eq in items:
+        eq.type = types[eq.type_id]
+        eq.facility = facilities[eq.facility_id]
+        eq.rules = rules[eq.rules_id] if eq.rules_id else None
+    return items
 
 
 def free_slots(
@@ -156,23 +213,21 @@ def free_slots(
 ) -> list[Availability]:
     """For each bookable piece of equipment, the free stretches in the asked window that fit the
     duration under its rules (opening hours, holidays, blackouts, notice, duration limits and the
-    slot grid). Equipment with a free stretch comes first, earliest first. Three queries."""
+    slot grid). Equipment with a free stretch comes first, earliest first. Six queries."""
     now = now or timezone.now()
     tz = timezone.get_current_timezone()
-    items = list(
-        equipment.filter(status=EquipmentStatus.AVAILABLE).select_related(
-            "type__rules", "rules", "facility__institution"
-        )
-    )
+    bookable = equipment.filter(status=EquipmentStatus.AVAILABLE)
+    items = _with_references(bookable)
     days = query.days()
     if not items or not days:
         return [Availability(e) for e in items]
     span_start = dt.datetime.combine(days[0], dt.time(0), tzinfo=tz)
     span_end = dt.datetime.combine(days[-1] + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
-    busy = _busy_by_equipment([e.pk for e in items], span_start, span_end)
-    blackouts = _blackouts_by_equipment(items, span_start, span_end)
-    need = dt.timedelta(minutes=query.duration_minutes)
-    windows: dict[int, list[tuple[dt.datetime, dt.datetime, dt.datetime]]] = {}
+    busy = _busy_by_equipment(bookable, span_start, span_end)
+    blackouts = _blackouts_by_equipment(bookable, items, span_start, span_end)
+    need = query.duration_minutes * 60
+    windows: dict[int, list[tuple[int, int, int]]] = {}
+    now_s = int(now.timestamp())
     out = []
     for eq in items:
         rules = eq.effective_rules
@@ -185,18 +240,21 @@ def free_slots(
             continue  # booking would refuse that duration on this equipment
         if rules.pk not in windows:  # the equipment of a type shares its rules: work the calendar out once
             windows[rules.pk] = _daily_windows(rules, days, query, tz)
-        earliest = (now + dt.timedelta(minutes=rules.min_notice_minutes)).astimezone(dt.UTC)
-        latest = (now + dt.timedelta(days=rules.max_notice_days)).astimezone(dt.UTC)
-        # The booking's buffer must also be free, so a busy block ends `buffer` later for us.
-        buffer = dt.timedelta(minutes=rules.buffer_minutes)
-        taken = sorted([(s - buffer, e) for s, e in busy.get(eq.pk, [])] + blackouts.get(eq.pk, []))
+        earliest = now_s + rules.min_notice_minutes * 60
+        latest = now_s + rules.max_notice_days * 86400
+        step = rules.slot_minutes * 60
+        # The booking's buffer must also be free, so a busy block starts `buffer` earlier for us.
+        buffer = rules.buffer_minutes * 60
+        taken = [(s - buffer, e) for s, e in busy.get(eq.pk, [])]
+        taken += [(int(s.timestamp()), int(e.timestamp())) for s, e in blackouts.get(eq.pk, [])]
+        taken.sort()
         for lo, hi, origin in windows[rules.pk]:
             for s, e in subtract((lo, hi), taken, presorted=True):
-                start = _align_up(max(s, earliest), origin, rules.slot_minutes)
+                start = _align_up(max(s, earliest), origin, step)
                 last = min(e - need, latest)
                 if start <= last:
-                    result.slots.append(FreeSlot(start.astimezone(tz), e.astimezone(tz), last.astimezone(tz)))
-    out.sort(key=lambda a: (a.first is None, a.first.starts_at if a.first else now, a.equipment.code))
+                    result.slots.append(FreeSlot(start, e, last))
+    out.sort(key=lambda a: (a.first is None, a.first.start_s if a.first else 0, a.equipment.code))
     return out
 
 
@@ -287,7 +345,7 @@ def utilization(
     days = [date_from + dt.timedelta(days=i) for i in range((date_to - date_from).days + 1)]
     start = dt.datetime.combine(date_from, dt.time(0), tzinfo=tz)
     end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
-    blackouts = _blackouts_by_equipment(items, start, end) if items else {}
+    blackouts = _blackouts_by_equipment(equipment, items, start, end) if items else {}
     rows: dict[str, UtilizationRow] = {}
 
     def row(key: str, label: str) -> UtilizationRow:
@@ -302,7 +360,7 @@ def utilization(
             key, label = _equipment_group(eq, group)
             row(key, label).available_hours += _available_hours(eq, days, blackouts.get(eq.pk, []))
     reservations = (
-        Reservation.objects.filter(equipment_id__in=list(by_id), starts_at__lt=end, ends_at__gt=start)
+        Reservation.objects.filter(equipment_id__in=equipment.values("pk"), starts_at__lt=end, ends_at__gt=start)
         .exclude(status__in=[ReservationStatus.CANCELLED, ReservationStatus.REJECTED])
         .values_list(
             "equipment_id",

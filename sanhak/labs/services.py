@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sanhak.accounts.models import Role, TraineeProfile, User
+from sanhak.accounts.models import Role, User
 from sanhak.common.errors import ConflictError, DomainError
 from sanhak.common.notifications import notification_send
 from sanhak.courses.models import Course, Session
@@ -71,12 +71,11 @@ def missing_training(*, equipment: Equipment, user: User) -> list[Course]:
     if not required:
         return []
     ids = [c.pk for c in required]
-    done = set(
-        Enrollment.objects.filter(
-            trainee=user, status=EnrollmentStatus.COMPLETED, offering__course_id__in=ids
-        ).values_list("offering__course_id", flat=True)
-    )
-    done |= set(TrainingRecord.objects.filter(user=user, course_id__in=ids).values_list("course_id", flat=True))
+    completed = Enrollment.objects.filter(
+        trainee=user, status=EnrollmentStatus.COMPLETED, offering__course_id__in=ids
+    ).values_list("offering__course_id", flat=True)
+    recorded = TrainingRecord.objects.filter(user=user, course_id__in=ids).values_list("course_id", flat=True)
+    done = set(completed.order_by().union(recorded.order_by()))
     return [c for c in required if c.pk not in done]
 
 
@@ -108,6 +107,7 @@ class Booking:
     project: str = ""
     session: Session | None = None
     series: ReservationSeries | None = None
+    company_id: int | None = None  # the person's employer, kept for the utilization report
     problems: list[DomainError] = field(default_factory=list)
 
     @property
@@ -250,17 +250,27 @@ def conflict_error(booking: Booking, taken: Sequence[Reservation] = ()) -> Confl
 # --- making reservations ----------------------------------------------------------------------
 
 
-def _company_id_of(user: User) -> int | None:
-    """The employer of an incumbent worker (kept on the booking for the utilization report)."""
-    return TraineeProfile.objects.filter(user=user).values_list("employer_id", flat=True).first()
+def _settled(reservation: Reservation, now: dt.datetime) -> bool:
+    """Whether time has already decided this booking (see no_shows_release)."""
+    if reservation.status == ReservationStatus.CONFIRMED:
+        return reservation.checked_in_at is None and reservation.starts_at < now - no_show_grace()
+    if reservation.status == ReservationStatus.PENDING:
+        return reservation.starts_at < now
+    return reservation.status == ReservationStatus.CHECKED_IN and reservation.ends_at < now
 
 
-def _insert(booking: Booking) -> Reservation:
-    """Inside a transaction: the checks, then the row. The database has the last word on overlaps."""
+def _insert(booking: Booking, *, savepoint: bool = False) -> Reservation:
+    """Inside a transaction holding the booking locks: the checks, then the row. The database has the
+    last word on overlaps. `savepoint`: keep the transaction usable after a lost race (for callers
+    that go on to the next occurrence)."""
     problems = booking_problems(booking)
     if problems:
         raise combined(problems)
     taken = conflicts(booking)
+    if taken and any(_settled(r, timezone.now()) for r in taken):
+        # A no-show (or an unapproved booking whose time passed) is in the way: release it now.
+        no_shows_release(equipment=booking.equipment)
+        taken = conflicts(booking)
     if taken:
         raise conflict_error(booking, taken)
     rules = booking.equipment.effective_rules
@@ -277,11 +287,14 @@ def _insert(booking: Booking) -> Reservation:
         project=booking.project,
         session=booking.session,
         series=booking.series,
-        company_id=_company_id_of(booking.user),
+        company_id=booking.company_id,
     )
     try:
-        with transaction.atomic():
-            reservation.save()
+        if savepoint:
+            with transaction.atomic():
+                reservation.save()
+        else:
+            reservation.save()  # a failure aborts the caller's transaction, which the error then ends
     except IntegrityError as exc:
         if "reservation_no_overlap" in str(exc):
             raise conflict_error(booking) from exc
@@ -289,16 +302,23 @@ def _insert(booking: Booking) -> Reservation:
     return reservation
 
 
-def _lock(*, user: User, equipment: Sequence[Equipment]) -> None:
+def _lock(*, user: User, equipment: Sequence[Equipment]) -> int | None:
     """Take the booking locks, in one order everywhere: the person, then the equipment by id.
 
     Bookings of one piece of equipment queue behind each other, so each one's checks see the ones
     before it (the loser gets a clean ConflictError, and a booking that rolls back never leaves the
     others deadlocked on the exclusion constraint's index); one person's bookings queue too, so caps
-    and quotas hold under concurrency. The database constraint stays the last word."""
-    User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).first()
+    and quotas hold under concurrency. The database constraint stays the last word. Returns the
+    person's employer (read with the lock, for the booking's company)."""
+    row = (
+        User.objects.select_for_update(of=("self",))
+        .filter(pk=user.pk)
+        .values_list("pk", "trainee_profile__employer_id")
+        .first()
+    )
     ids = sorted({e.pk for e in equipment})
     list(Equipment.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    return row[1] if row else None
 
 
 def _notify_managers_of_pending(reservations: Sequence[Reservation]) -> None:
@@ -331,8 +351,7 @@ def reservation_create(
     session: Session | None = None,
 ) -> Reservation:
     """Book one slot. Raises DomainError (a rule, with the reason) or ConflictError (the time is taken)."""
-    _lock(user=user, equipment=[equipment])
-    no_shows_release(equipment=equipment)
+    company_id = _lock(user=user, equipment=[equipment])
     booking = Booking(
         equipment=equipment,
         user=user,
@@ -342,6 +361,7 @@ def reservation_create(
         purpose=purpose,
         project=project,
         session=session,
+        company_id=company_id,
     )
     reservation = _insert(booking)
     _notify_managers_of_pending([reservation])
@@ -408,8 +428,7 @@ def _weekly_attempt(
     """Book each week in turn (inside the caller's transaction): the reservations made, and every
     occurrence with what stood in its way. Each week is checked with the earlier weeks already
     booked, so caps and quotas count the series itself."""
-    _lock(user=user, equipment=[equipment])
-    no_shows_release(equipment=equipment)
+    company_id = _lock(user=user, equipment=[equipment])
     series = ReservationSeries.objects.create(kind=ReservationSeries.Kind.WEEKLY, created_by=created_by)
     skipped = set(skip)
     made: list[Reservation] = []
@@ -427,9 +446,10 @@ def _weekly_attempt(
             purpose=purpose,
             project=project,
             series=series,
+            company_id=company_id,
         )
         try:
-            made.append(_insert(booking))
+            made.append(_insert(booking, savepoint=True))
         except DomainError as exc:
             occurrences.append(Occurrence(start, end, (exc.message,), conflict=isinstance(exc, ConflictError)))
         else:
@@ -565,6 +585,7 @@ def lab_book_for_session(*, facility: Facility, session: Session, created_by: Us
         raise DomainError(
             _("예약할 수 있는 장비가 없는 실습실입니다. / The lab has no bookable equipment."), code="empty"
         )
+    _lock(user=created_by, equipment=equipment)
     series = ReservationSeries.objects.create(kind=ReservationSeries.Kind.LAB, created_by=created_by, facility=facility)
     purpose = f"{offering.course.title_ko} ({offering.term})"
     made, failures, conflict = [], [], False
@@ -580,7 +601,7 @@ def lab_book_for_session(*, facility: Facility, session: Session, created_by: Us
             series=series,
         )
         try:
-            made.append(_insert(booking))
+            made.append(_insert(booking, savepoint=True))
         except DomainError as exc:
             conflict = conflict or isinstance(exc, ConflictError)
             failures.append(f"{eq.name}: {exc.message}")
@@ -706,8 +727,9 @@ def reservation_check_in(*, reservation: Reservation, by: User, now: dt.datetime
 def no_shows_release(*, now: dt.datetime | None = None, equipment: Equipment | None = None) -> int:
     """Settle what time has decided: confirmed bookings nobody checked in to by the end of the grace
     period become no-shows (their time is free again); pending ones whose start passed are rejected;
-    checked-in ones that ended are completed. Returns how many bookings changed. Runs before every
-    booking (so a released slot can be taken at once) and from `manage.py labs_settle`."""
+    checked-in ones that ended are completed. Returns how many bookings changed. Runs when such a
+    booking stands in the way of a new one (so a released slot can be taken at once), and from
+    `manage.py labs_settle` (cron)."""
     now = now or timezone.now()
     qs = Reservation.objects.filter(equipment=equipment) if equipment is not None else Reservation.objects.all()
     due = (

@@ -132,7 +132,10 @@ class EpochSeconds(Func):
     template = "CAST(EXTRACT(EPOCH FROM %(expressions)s) AS BIGINT)"
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(compiler, connection, template="CAST(strftime('%%%%s', %(expressions)s) AS INTEGER)", **extra)
+        # %% survives this formatting as %, and the SQLite backend turns %% into % again.
+        return self.as_sql(
+            compiler, connection, template="CAST(strftime('%%%%s', %(expressions)s) AS INTEGER)", **extra
+        )
 
 
 def _busy_by_equipment(

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sanhak.accounts.models import Role, User
+from sanhak.accounts.models import Role, TraineeProfile, User
 from sanhak.common.errors import ConflictError, DomainError
 from sanhak.common.notifications import notification_send
 from sanhak.courses.models import Course, Session
@@ -65,18 +65,21 @@ def manages_equipment(user: User, equipment: Equipment) -> bool:
     return user.has_role(Role.PROGRAM_ADMIN) or equipment.facility.institution_id in user.lab_institution_ids
 
 
-def missing_training(*, equipment: Equipment, user: User) -> list[Course]:
-    """The equipment's required trainings the person has neither completed as a course nor had recorded."""
-    required = list(equipment.required_courses.all())
-    if not required:
+def missing_training(*, equipment: Equipment, user: User, required_ids: frozenset[int] | None = None) -> list[Course]:
+    """The equipment's required trainings the person has neither completed as a course nor had
+    recorded. `required_ids`: the required course ids when the caller already read them."""
+    if required_ids is None:
+        required_ids = frozenset(c.pk for c in equipment.required_courses.all())
+    if not required_ids:
         return []
-    ids = [c.pk for c in required]
     completed = Enrollment.objects.filter(
-        trainee=user, status=EnrollmentStatus.COMPLETED, offering__course_id__in=ids
+        trainee=user, status=EnrollmentStatus.COMPLETED, offering__course_id__in=required_ids
     ).values_list("offering__course_id", flat=True)
-    recorded = TrainingRecord.objects.filter(user=user, course_id__in=ids).values_list("course_id", flat=True)
-    done = set(completed.order_by().union(recorded.order_by()))
-    return [c for c in required if c.pk not in done]
+    recorded = TrainingRecord.objects.filter(user=user, course_id__in=required_ids).values_list("course_id", flat=True)
+    missing = required_ids - set(completed.order_by().union(recorded.order_by()))
+    if not missing:
+        return []
+    return [c for c in equipment.required_courses.all() if c.pk in missing]
 
 
 def training_error(missing: Sequence[Course]) -> DomainError:
@@ -108,6 +111,7 @@ class Booking:
     session: Session | None = None
     series: ReservationSeries | None = None
     company_id: int | None = None  # the person's employer, kept for the utilization report
+    required_ids: frozenset[int] | None = None  # the equipment's required trainings, if already read
     problems: list[DomainError] = field(default_factory=list)
 
     @property
@@ -166,7 +170,7 @@ def _personal_problems(booking: Booking, now: dt.datetime) -> list[DomainError]:
     """Training, active-booking cap and weekly quota: the booker's own limits."""
     eq, user, rules = booking.equipment, booking.user, booking.equipment.effective_rules
     problems: list[DomainError] = []
-    missing = missing_training(equipment=eq, user=user)
+    missing = missing_training(equipment=eq, user=user, required_ids=booking.required_ids)
     if missing:
         problems.append(training_error(missing))
     week_start, week_end = week_bounds(booking.starts_at)
@@ -302,23 +306,38 @@ def _insert(booking: Booking, *, savepoint: bool = False) -> Reservation:
     return reservation
 
 
-def _lock(*, user: User, equipment: Sequence[Equipment]) -> int | None:
-    """Take the booking locks, in one order everywhere: the person, then the equipment by id.
+@dataclass(frozen=True)
+class _Locked:
+    """What the booking locks read along the way."""
 
-    Bookings of one piece of equipment queue behind each other, so each one's checks see the ones
-    before it (the loser gets a clean ConflictError, and a booking that rolls back never leaves the
-    others deadlocked on the exclusion constraint's index); one person's bookings queue too, so caps
-    and quotas hold under concurrency. The database constraint stays the last word. Returns the
-    person's employer (read with the lock, for the booking's company)."""
-    row = (
-        User.objects.select_for_update(of=("self",))
-        .filter(pk=user.pk)
-        .values_list("pk", "trainee_profile__employer_id")
-        .first()
+    required: dict[int, frozenset[int]]  # equipment id -> the course ids of its required trainings
+    employer_id: int | None  # the person's employer
+
+
+def _lock(*, user: User, equipment: Sequence[Equipment]) -> _Locked:
+    """Lock the equipment's rows, always in id order, before any check.
+
+    Bookings of one piece of equipment then queue behind each other, so each one's checks see the
+    ones before it: the loser gets a clean ConflictError, a booking that rolls back never leaves
+    others deadlocked on the exclusion constraint's index, and a person's caps and quotas (which
+    count their bookings of that piece) hold under concurrency. The database constraint stays the
+    last word. The same query reads the required trainings and the person's employer."""
+    employer = Subquery(TraineeProfile.objects.filter(user=user).values("employer_id")[:1])
+    rows = (
+        Equipment.objects.select_for_update(of=("self",))
+        .filter(pk__in=sorted({e.pk for e in equipment}))
+        .order_by("pk")
+        .annotate(employer=employer)
+        .values_list("pk", "required_courses", "employer")
     )
-    ids = sorted({e.pk for e in equipment})
-    list(Equipment.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
-    return row[1] if row else None
+    required: dict[int, set[int]] = {}
+    employers = set()
+    for pk, course_id, employer_id in rows:
+        courses = required.setdefault(pk, set())
+        if course_id is not None:
+            courses.add(course_id)
+        employers.add(employer_id)
+    return _Locked({pk: frozenset(ids) for pk, ids in required.items()}, next(iter(employers), None))
 
 
 def _notify_managers_of_pending(reservations: Sequence[Reservation]) -> None:
@@ -351,7 +370,7 @@ def reservation_create(
     session: Session | None = None,
 ) -> Reservation:
     """Book one slot. Raises DomainError (a rule, with the reason) or ConflictError (the time is taken)."""
-    company_id = _lock(user=user, equipment=[equipment])
+    locked = _lock(user=user, equipment=[equipment])
     booking = Booking(
         equipment=equipment,
         user=user,
@@ -361,7 +380,8 @@ def reservation_create(
         purpose=purpose,
         project=project,
         session=session,
-        company_id=company_id,
+        company_id=locked.employer_id,
+        required_ids=locked.required.get(equipment.pk),
     )
     reservation = _insert(booking)
     _notify_managers_of_pending([reservation])
@@ -428,7 +448,7 @@ def _weekly_attempt(
     """Book each week in turn (inside the caller's transaction): the reservations made, and every
     occurrence with what stood in its way. Each week is checked with the earlier weeks already
     booked, so caps and quotas count the series itself."""
-    company_id = _lock(user=user, equipment=[equipment])
+    locked = _lock(user=user, equipment=[equipment])
     series = ReservationSeries.objects.create(kind=ReservationSeries.Kind.WEEKLY, created_by=created_by)
     skipped = set(skip)
     made: list[Reservation] = []
@@ -446,7 +466,8 @@ def _weekly_attempt(
             purpose=purpose,
             project=project,
             series=series,
-            company_id=company_id,
+            company_id=locked.employer_id,
+            required_ids=locked.required.get(equipment.pk),
         )
         try:
             made.append(_insert(booking, savepoint=True))
@@ -585,7 +606,7 @@ def lab_book_for_session(*, facility: Facility, session: Session, created_by: Us
         raise DomainError(
             _("예약할 수 있는 장비가 없는 실습실입니다. / The lab has no bookable equipment."), code="empty"
         )
-    _lock(user=created_by, equipment=equipment)
+    locked = _lock(user=created_by, equipment=equipment)
     series = ReservationSeries.objects.create(kind=ReservationSeries.Kind.LAB, created_by=created_by, facility=facility)
     purpose = f"{offering.course.title_ko} ({offering.term})"
     made, failures, conflict = [], [], False
@@ -599,6 +620,7 @@ def lab_book_for_session(*, facility: Facility, session: Session, created_by: Us
             purpose=purpose,
             session=session,
             series=series,
+            required_ids=locked.required.get(eq.pk),
         )
         try:
             made.append(_insert(booking, savepoint=True))

@@ -579,15 +579,12 @@ def reservations_book(
     )
 
 
-@transaction.atomic
-def lab_book_for_session(*, facility: Facility, session: Session, created_by: User) -> list[Reservation]:
-    """An instructor (or coordinator) books every available piece of equipment in a lab for a course
-    session. All or nothing."""
+def _require_session_staff(session: Session, user: User) -> None:
     offering = session.offering
     if not (
-        created_by.has_role(Role.PROGRAM_ADMIN)
-        or offering.instructors.filter(pk=created_by.pk).exists()
-        or offering.course.institution_id in created_by.coordinated_institution_ids
+        user.has_role(Role.PROGRAM_ADMIN)
+        or offering.instructors.filter(pk=user.pk).exists()
+        or offering.course.institution_id in user.coordinated_institution_ids
     ):
         raise DomainError(
             _(
@@ -596,9 +593,39 @@ def lab_book_for_session(*, facility: Facility, session: Session, created_by: Us
             code="forbidden",
             status=403,
         )
+
+
+def session_times(session: Session) -> tuple[dt.datetime, dt.datetime]:
     tz = timezone.get_current_timezone()
-    start = dt.datetime.combine(session.date, session.start_time, tzinfo=tz)
-    end = dt.datetime.combine(session.date, session.end_time, tzinfo=tz)
+    return (
+        dt.datetime.combine(session.date, session.start_time, tzinfo=tz),
+        dt.datetime.combine(session.date, session.end_time, tzinfo=tz),
+    )
+
+
+def equipment_book_for_session(*, equipment: Equipment, session: Session, created_by: User) -> Reservation:
+    """An instructor (or coordinator) books one piece of equipment for a course session: the
+    calendar rules apply, the personal caps and training do not (the booking is the course's)."""
+    _require_session_staff(session, created_by)
+    start, end = session_times(session)
+    offering = session.offering
+    return reservation_create(
+        equipment=equipment,
+        user=created_by,
+        starts_at=start,
+        ends_at=end,
+        purpose=f"{offering.course.title_ko} ({offering.term})",
+        session=session,
+    )
+
+
+@transaction.atomic
+def lab_book_for_session(*, facility: Facility, session: Session, created_by: User) -> list[Reservation]:
+    """An instructor (or coordinator) books every available piece of equipment in a lab for a course
+    session. All or nothing."""
+    offering = session.offering
+    _require_session_staff(session, created_by)
+    start, end = session_times(session)
     equipment = list(
         facility.equipment.filter(status=EquipmentStatus.AVAILABLE).select_related("type__rules", "rules", "facility")
     )

@@ -13,6 +13,7 @@ urlpatterns = [
     path("equipment/<int:pk>/", views.equipment_detail, name="equipment_detail"),
     path("equipment/<int:pk>/book/", views.book, name="book"),
     path("equipment/<int:pk>/status/", views.equipment_status, name="equipment_status"),
+    path("equipment/<int:pk>/session/", views.equipment_session_book, name="equipment_session_book"),
     path("equipment/<int:pk>/calendar.ics", views.equipment_ics, name="equipment_ics"),
     path("facilities/<int:pk>/book/", views.lab_book, name="lab_book"),
     path("feeds/<str:token>.ics", views.person_ics, name="person_ics"),

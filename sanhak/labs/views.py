@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -363,37 +364,66 @@ def _chart(rows: list[selectors.UtilizationRow]) -> dict[str, Any]:
     return {"bars": bars, "height": len(bars) * ROW_HEIGHT + 4}
 
 
-@login_required_view
-def lab_book(request: AuthedRequest, pk: int) -> HttpResponse:
-    facility = get_object_or_404(Facility.objects.select_related("institution"), pk=pk)
-    if not request.user.has_role(Role.INSTRUCTOR, Role.COORDINATOR, Role.PROGRAM_ADMIN):
+def _upcoming_sessions(user: User) -> Any:
+    """The sessions someone may book equipment for: their own classes (instructors), their
+    institution's (coordinators), all (program admins); from tomorrow, for the next months."""
+    if not user.has_role(Role.INSTRUCTOR, Role.COORDINATOR, Role.PROGRAM_ADMIN):
         raise access.PermissionDenied(
             _(
-                "강사와 운영담당자만 실습실을 수업용으로 예약할 수 있습니다. / Only instructors and coordinators can book a lab for a session."
+                "강사와 운영담당자만 수업용으로 예약할 수 있습니다. / Only instructors and coordinators can book for a session."
             )
         )
-    sessions = Session.objects.filter(date__gt=timezone.localdate()).select_related("offering__course")
-    if not request.user.is_program_admin:
+    today = timezone.localdate()
+    sessions = Session.objects.filter(
+        date__gt=today, date__lte=today + dt.timedelta(days=LAB_BOOKING_HORIZON_DAYS)
+    ).select_related("offering__course")
+    if not user.is_program_admin:
         sessions = sessions.filter(
-            Q(offering__instructors=request.user)
-            | Q(offering__course__institution_id__in=request.user.coordinated_institution_ids)
+            Q(offering__instructors=user) | Q(offering__course__institution_id__in=user.coordinated_institution_ids)
         ).distinct()
-    horizon = timezone.localdate() + dt.timedelta(days=LAB_BOOKING_HORIZON_DAYS)
-    sessions = sessions.filter(date__lte=horizon).order_by("date", "start_time")
-    form = LabBookingForm(request.POST or None, sessions=sessions)
+    return sessions.order_by("date", "start_time")
+
+
+@login_required_view
+def lab_book(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A whole lab (every available piece in it) for a course session."""
+    facility = get_object_or_404(Facility.objects.select_related("institution"), pk=pk)
+    return _book_for_session(
+        request,
+        target=str(facility),
+        book=lambda session: services.lab_book_for_session(facility=facility, session=session, created_by=request.user),
+    )
+
+
+@login_required_view
+def equipment_session_book(request: AuthedRequest, pk: int) -> HttpResponse:
+    """One piece of equipment for a course session."""
+    equipment = get_object_or_404(equipment_listed(), pk=pk)
+    return _book_for_session(
+        request,
+        target=str(equipment),
+        book=lambda session: [
+            services.equipment_book_for_session(equipment=equipment, session=session, created_by=request.user)
+        ],
+    )
+
+
+def _book_for_session(
+    request: AuthedRequest, *, target: str, book: Callable[[Session], list[Reservation]]
+) -> HttpResponse:
+    form = LabBookingForm(request.POST or None, sessions=_upcoming_sessions(request.user))
+    context = {"target": target, "form": form}
     if request.method == "POST" and form.is_valid():
         try:
-            made = services.lab_book_for_session(
-                facility=facility, session=form.cleaned_data["session"], created_by=request.user
-            )
+            made = book(form.cleaned_data["session"])
         except DomainError as exc:
             messages.error(request, exc.message)
-            return render(request, "labs/lab_book.html", {"facility": facility, "form": form}, status=exc.status)
+            return render(request, "labs/lab_book.html", context, status=exc.status)
         messages.success(
-            request, _("실습실 장비 %(n)d대를 예약했습니다. / Booked %(n)d pieces of equipment.") % {"n": len(made)}
+            request, _("장비 %(n)d대를 수업용으로 예약했습니다. / Booked %(n)d pieces of equipment.") % {"n": len(made)}
         )
         return redirect("labs:mine")
-    return render(request, "labs/lab_book.html", {"facility": facility, "form": form})
+    return render(request, "labs/lab_book.html", context)
 
 
 def equipment_ics(request: HttpRequest, pk: int) -> HttpResponse:

@@ -549,7 +549,7 @@ def test_the_lab_booking_page_lists_the_instructors_sessions(client, labs, perso
     response = client.get(reverse("labs:lab_book", args=[labs.facility.pk]))
     assert response.status_code == 200
     html = page(response)
-    assert "실습실 수업 예약" in html and "스마트팩토리 실습실 (공학관 B101)" in html
+    assert "수업용 예약" in html and "스마트팩토리 실습실 (공학관 B101)" in html
     assert f"산업용 로봇 운용 · {lab_session.date:%Y-%m-%d} 19:00–22:00" in html
     assert [s.pk for s in response.context["form"].fields["session"].queryset] == list(
         Session.objects.filter(offering__course__code="INU-ROB-201").order_by("date").values_list("pk", flat=True)
@@ -564,7 +564,9 @@ def test_the_instructor_books_the_lab_for_a_session(client, labs, personas, lab_
         ("EQ-P1", "confirmed", lab_session.pk),
         ("EQ-R1", "pending", lab_session.pk),
     ]
-    assert "실습실 장비 2대를 예약했습니다. / Booked 2 pieces of equipment." in page(client.get(reverse("labs:mine")))
+    assert "장비 2대를 수업용으로 예약했습니다. / Booked 2 pieces of equipment." in page(
+        client.get(reverse("labs:mine"))
+    )
 
 
 def test_a_lab_booking_with_a_taken_piece_is_a_409(client, labs, personas, lab_session):

@@ -1,0 +1,215 @@
+"""The scheduling queue: runs are rows; a worker claims the oldest queued one and solves it.
+
+Web requests only queue (``services.scheduling_run_start``); ``manage.py scheduling_worker`` calls
+:func:`run_pending`. Claiming is a conditional UPDATE (queued → running), so two workers never take
+the same run; on PostgreSQL the candidate is found with ``SELECT … FOR UPDATE SKIP LOCKED``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+from typing import Any
+
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import selectors
+from .itc2019.solver import Progress, solve
+from .itc2019.validator import validate
+from .models import RunStatus, SchedulingRun
+from .problem import Built, Options, assignments, build
+
+log = logging.getLogger(__name__)
+PROGRESS_EVERY = 1.0  # seconds between progress writes
+STALE_AFTER = dt.timedelta(minutes=15)  # beyond its time limit: the worker that ran it died
+
+
+def _claim() -> SchedulingRun | None:
+    with transaction.atomic():
+        qs = SchedulingRun.objects.filter(status=RunStatus.QUEUED).order_by("created_at", "id")
+        if connection.features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True)
+        run = qs.first()
+        if run is None:
+            return None
+        now = timezone.now()
+        if not SchedulingRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
+            status=RunStatus.RUNNING, started_at=now, progress=0, updated_at=now
+        ):
+            return None
+    run.refresh_from_db()
+    return run
+
+
+def _fail_stale() -> None:
+    for run in SchedulingRun.objects.filter(status=RunStatus.RUNNING, started_at__isnull=False):
+        if run.started_at and timezone.now() - run.started_at > STALE_AFTER + dt.timedelta(seconds=run.time_limit):
+            SchedulingRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+                status=RunStatus.FAILED,
+                finished_at=timezone.now(),
+                message=_("작업자가 중단되었습니다. 다시 실행하세요. / The worker stopped; run again."),
+            )
+
+
+def run_pending(*, once: bool = True, poll: float = 2.0) -> int:
+    """Solve queued runs. ``once``: until the queue is empty, then return; otherwise forever."""
+    _fail_stale()
+    done = 0
+    while True:
+        run = _claim()
+        if run is None:
+            if once:
+                return done
+            time.sleep(poll)
+            continue
+        run_execute(run)
+        done += 1
+
+
+def _finish(run: SchedulingRun, status: str, message: str, result: dict[str, Any]) -> None:
+    run.status, run.message, run.result = status, message, result
+    run.progress, run.finished_at = 100, timezone.now()
+    run.save(update_fields=["status", "message", "result", "progress", "finished_at", "updated_at"])
+
+
+def run_execute(run: SchedulingRun) -> None:
+    try:
+        _execute(run)
+    except Exception as exc:  # a run must end, whatever happened; the log has the traceback
+        log.exception("scheduling run %s failed", run.pk)
+        _finish(run, RunStatus.FAILED, _("편성 중 오류: %(error)s / Error: %(error)s") % {"error": exc}, {})
+
+
+def _execute(run: SchedulingRun) -> None:
+    started = time.monotonic()
+    options = Options.from_json(run.options)
+    data = selectors.term_data(term=run.term, institution=run.institution)
+    if not data.offerings:
+        _finish(
+            run,
+            RunStatus.FAILED,
+            _("편성할 오프라인 강좌가 없습니다. / No offline offerings to schedule in this term."),
+            {},
+        )
+        return
+    built = build(data, options)
+    figures: dict[str, Any] = {
+        "offerings": len(data.offerings),
+        "classes": len(built.classes),
+        "rooms": len(data.rooms),
+        "weeks": built.problem.nr_weeks,
+    }
+    if built.issues:
+        figures["seconds"] = round(time.monotonic() - started, 1)
+        _finish(
+            run,
+            RunStatus.INFEASIBLE,
+            _("조건을 모두 만족하는 시간표가 없습니다. / No timetable meets every constraint."),
+            {"figures": figures, "explanation": built.issues},
+        )
+        return
+    last = [0.0]
+    owner = threading.get_ident()
+
+    def progress(p: Progress) -> None:
+        now = time.monotonic()
+        if now - last[0] < PROGRESS_EVERY and p.phase != "done":
+            return
+        last[0] = now
+        # CP-SAT calls back from its own threads: a write there uses (and then closes) that thread's
+        # connection. Progress is only shown, so a write that fails (a locked SQLite test database) is
+        # skipped rather than stopping the solve.
+        try:
+            SchedulingRun.objects.filter(pk=run.pk).update(progress=min(99, int(p.fraction * 100)))
+        except DatabaseError:
+            log.debug("progress of run %s not written", run.pk)
+        finally:
+            if threading.get_ident() != owner:
+                connection.close()
+
+    workers = int(getattr(settings, "SCHEDULING_WORKERS", 2))
+    result = solve(built.problem, time_limit=run.time_limit, workers=workers, progress=progress)
+    figures["seconds"] = round(time.monotonic() - started, 1)
+    figures["solver_status"] = result.status
+    if not result.solution.classes:
+        if result.status == "INFEASIBLE":
+            _finish(
+                run,
+                RunStatus.INFEASIBLE,
+                _("조건을 모두 만족하는 시간표가 없습니다. / No timetable meets every constraint."),
+                {"figures": figures, "explanation": diagnose(built, run.time_limit, workers)},
+            )
+        else:
+            _finish(
+                run,
+                RunStatus.FAILED,
+                _(
+                    "시간 제한 안에 시간표를 찾지 못했습니다. 시간 제한을 늘리거나 조건을 완화해 다시 실행하세요. "
+                    "/ No timetable found within the time limit; allow more time or relax the constraints."
+                ),
+                {"figures": figures},
+            )
+        return
+    check = validate(built.problem, result.solution)
+    figures.update(
+        hard_violations=len(check.hard_violations),
+        time_penalty=check.time,
+        room_penalty=check.room,
+        distribution_penalty=check.distribution,
+        total=check.total,
+    )
+    if check.hard_violations:
+        _finish(
+            run,
+            RunStatus.FAILED,
+            _("검증 실패: %(n)d건의 필수 조건 위반 / Validation failed: %(n)d hard violations")
+            % {"n": len(check.hard_violations)},
+            {"figures": figures, "explanation": [str(v) for v in check.hard_violations[:20]]},
+        )
+        return
+    _finish(
+        run,
+        RunStatus.DONE,
+        _("시간표를 편성했습니다. / Timetable ready."),
+        {"figures": figures, "assignments": assignments(built, result.solution), "explanation": []},
+    )
+
+
+def diagnose(built: Built, time_limit: int, workers: int) -> list[str]:
+    """After CP-SAT proves the problem infeasible: which group of constraints, left out, makes it
+    feasible — instructors' overlaps, cohort groups' overlaps, or neither (then rooms and times)."""
+    budget = max(2.0, min(10.0, time_limit / 4))
+    lines = []
+    for relax, ko, en in (
+        (
+            frozenset({"instructor"}),
+            "강사의 수업이 서로 겹치지 않아야 한다는 조건",
+            "instructors' sessions must not overlap",
+        ),
+        (
+            frozenset({"cohort"}),
+            "같은 수강 집단의 수업이 겹치지 않아야 한다는 조건",
+            "a cohort group's sessions must not overlap",
+        ),
+    ):
+        relaxed = build(built.data, built.options, relax=relax)
+        if solve(relaxed.problem, time_limit=budget, workers=workers).solution.classes:
+            lines.append(
+                _(
+                    "%(ko)s을(를) 빼면 시간표가 나옵니다: 이 조건이 충돌의 원인입니다. / Without the rule that %(en)s a timetable exists: it causes the conflict."
+                )
+                % {"ko": ko, "en": en}
+            )
+    if not lines:
+        lines.append(
+            _(
+                "강의실·실습실 수와 운영 시간대가 수업 수에 비해 부족합니다. 시간대를 넓히거나(학생 토요일 허용 등) 강의실을 추가하세요. "
+                "/ The rooms and windows cannot hold all sessions together; widen the windows (e.g. allow Saturdays for students) or add rooms."
+            )
+        )
+    return lines

@@ -1,0 +1,3 @@
+from sanhak.labs.tests.conftest import labs
+
+__all__ = ["labs"]

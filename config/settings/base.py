@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sanhak.common.context_processors.navigation",
+                "sanhak.common.pagecache.csrf_placeholder",
             ],
         },
     },
@@ -93,7 +94,8 @@ def database_config(url: str) -> dict[str, object]:
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers proceed while one writer writes; IMMEDIATE transactions take the
         # write lock up front, so two writers queue instead of dead-locking on lock upgrade.
-        config["CONN_MAX_AGE"] = 0
+        # Connections persist (CONN_MAX_AGE from the URL's default): opening one and running the
+        # PRAGMAs below on every request would cost more than most pages' queries.
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from sanhak.accounts.models import User
 from sanhak.common import access
 from sanhak.common.errors import DomainError
+from sanhak.common.pagecache import anonymous_page_cache
 from sanhak.common.permissions import AuthedRequest, login_required_view
 from sanhak.courses.forms import CatalogForm, NominateForm
 from sanhak.courses.models import Course, Offering
@@ -49,6 +50,7 @@ def _catalog_results(request: HttpRequest, form: CatalogForm) -> str:
     return html
 
 
+@anonymous_page_cache(catalog_version)
 def catalog(request: HttpRequest) -> HttpResponse:
     form = CatalogForm(request.GET or None)
     results = _catalog_results(request, form)
@@ -57,6 +59,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
     return render(request, "courses/catalog.html", {"form": form, "results": mark_safe(results)})  # noqa: S308 - our own rendered template
 
 
+@anonymous_page_cache(catalog_version)
 def course_detail(request: HttpRequest, code: str) -> HttpResponse:
     course = get_object_or_404(
         Course.objects.select_related("institution", "track", "program").prefetch_related(
@@ -68,6 +71,7 @@ def course_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "courses/course_detail.html", {"course": course, "offerings": offerings})
 
 
+@anonymous_page_cache(catalog_version)
 def offering_detail(request: HttpRequest, pk: int) -> HttpResponse:
     offering = get_object_or_404(
         Offering.objects.select_related("course__institution", "course__track").prefetch_related(

@@ -5,98 +5,28 @@ from __future__ import annotations
 import datetime as dt
 from io import StringIO
 from itertools import combinations
-from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
-from sanhak.accounts.models import Role, RoleAssignment, User
 from sanhak.common.errors import ConflictError, DomainError
-from sanhak.competencies.models import Track
-from sanhak.courses.models import Course, Offering, Session
+from sanhak.courses.models import Offering, Session
 from sanhak.labs.models import Reservation, ReservationStatus
 from sanhak.labs.rules import holiday_name
 from sanhak.scheduling import jobs, services
 from sanhak.scheduling.models import (
-    CampusTravel,
     InstructorAvailability,
-    OfferingPlan,
     Room,
     RunStatus,
     SchedulingRun,
 )
 from sanhak.scheduling.problem import Options
+from sanhak.scheduling.tests.factories import TERM, instructor_create, offering_create
 
-TERM = "2027-T"
 LIMIT = 5
-
-
-def _instructor(email: str, name: str, institution) -> User:  # type: ignore[no-untyped-def]
-    user = User.objects.create_user(email, "pw", name=name)
-    RoleAssignment.objects.create(user=user, role=Role.INSTRUCTOR, institution=institution)
-    return user
-
-
-def _offering(code: str, institution, monday: dt.date, capacity: int, instructors, **plan) -> Offering:  # type: ignore[no-untyped-def]
-    course = Course.objects.create(
-        code=code,
-        title_ko=f"과목 {code}",
-        institution=institution,
-        track=Track.objects.get(code="technical"),
-        mode="offline",
-        hours=30,
-    )
-    offering = Offering.objects.create(
-        course=course,
-        term=TERM,
-        start_date=monday,
-        end_date=monday + dt.timedelta(days=27),
-        capacity=capacity,
-    )
-    offering.instructors.set(instructors)
-    OfferingPlan.objects.create(offering=offering, **plan)
-    return offering
-
-
-@pytest.fixture
-def term(personas, labs):  # type: ignore[no-untyped-def]
-    """Four weeks from the first Monday two weeks ahead, at the lead university: two classrooms on two
-    campuses 40 minutes apart and the robot lab; five offerings sharing two instructors."""
-    lead = personas.lead
-    monday = timezone.localdate() + dt.timedelta(days=14)
-    while monday.weekday() != 0:
-        monday += dt.timedelta(days=1)
-    rooms = SimpleNamespace(
-        r101=Room.objects.create(institution=lead, campus="미추홀", building="공학관", name="101", capacity=30),
-        r201=Room.objects.create(institution=lead, campus="송도", building="7호관", name="201", capacity=20),
-        lab=Room.objects.create(
-            institution=lead,
-            campus="미추홀",
-            building="공학관",
-            name="B101",
-            capacity=20,
-            is_lab=True,
-            facility=labs.facility,
-        ),
-    )
-    CampusTravel.objects.create(campus_a="미추홀", campus_b="송도", minutes=40)
-    kim = _instructor("kim@sanhak.test", "김강사", lead)
-    InstructorAvailability.objects.create(instructor=kim, weekday=1, start=dt.time(9), end=dt.time(22))
-    InstructorAvailability.objects.create(instructor=kim, weekday=3, start=dt.time(9), end=dt.time(22))
-    InstructorAvailability.objects.create(instructor=kim, weekday=5, start=dt.time(9), end=dt.time(18))
-    choi = personas.instructor
-    o = SimpleNamespace(
-        a=_offering("T-A", lead, monday, 20, [choi], weekly_sessions=2, session_minutes=180, cohort_group="A반"),
-        b=_offering("T-B", lead, monday, 15, [kim], session_minutes=180, cohort_group="A반"),
-        c=_offering("T-C", lead, monday, 25, [choi], cohort="student", weekly_sessions=2, session_minutes=120),
-        d=_offering("T-D", lead, monday, 10, [kim], session_minutes=120, needs_lab=True),
-        e=_offering("T-E", lead, monday, 18, [kim, choi], cohort="student", session_minutes=180),
-    )
-    return SimpleNamespace(monday=monday, rooms=rooms, kim=kim, choi=choi, offerings=o, lead=lead)
 
 
 def _solved(personas, **kw) -> SchedulingRun:  # type: ignore[no-untyped-def]
@@ -240,15 +170,15 @@ def test_solver_infeasible_names_the_conflicting_rule(personas, term) -> None:  
     """Three instructors, each teaching two of three offerings, and only two evenings: every pair
     of offerings shares an instructor, so no two may meet together — the instructors' rule conflicts."""
     Offering.objects.filter(term=TERM).delete()
-    lee = _instructor("lee@sanhak.test", "이강사", term.lead)
+    lee = instructor_create("lee@sanhak.test", "이강사", term.lead)
     people = [term.kim, term.choi, lee]
     InstructorAvailability.objects.all().delete()
     for p in people:
         for day in (1, 2):
             InstructorAvailability.objects.create(instructor=p, weekday=day, start=dt.time(19), end=dt.time(22))
-    _offering("X-1", term.lead, term.monday, 10, [people[0], people[1]])
-    _offering("X-2", term.lead, term.monday, 10, [people[1], people[2]])
-    _offering("X-3", term.lead, term.monday, 10, [people[0], people[2]])
+    offering_create("X-1", term.lead, term.monday, 10, [people[0], people[1]])
+    offering_create("X-2", term.lead, term.monday, 10, [people[1], people[2]])
+    offering_create("X-3", term.lead, term.monday, 10, [people[0], people[2]])
     run = _solved(personas)
     assert run.status == RunStatus.INFEASIBLE
     assert run.result["figures"]["solver_status"] == "INFEASIBLE"

@@ -14,7 +14,9 @@ Weeks are the calendar weeks of the term, from the Monday of the earliest offeri
 - Rooms: active rooms of the offering's institution with capacity ≥ the offering's capacity, labs
   exactly when the plan needs a lab; the closest fits are kept (at most ``MAX_ROOMS``), a bigger room
   costs a small penalty. Travel between campuses (``CampusTravel``; distinct campuses without a row:
-  ``DEFAULT_TRAVEL_MINUTES``) becomes ITC room travel.
+  ``DEFAULT_TRAVEL_MINUTES``) becomes ITC room travel. A room is unavailable where another offering's
+  session already uses it (a session's room text equal to the room's label) and, for a lab, where its
+  equipment is booked.
 - Hard distributions: SameAttendees (no overlap, travel time respected) among the classes of one
   offering, of one instructor, and of one cohort group of an institution. Soft: DifferentDays between
   the classes of one offering.
@@ -144,6 +146,7 @@ class TermData:
     availability: dict[int, list[Window]] = field(default_factory=dict)  # instructor → windows
     busy: dict[int, list[tuple[dt.date, int, int]]] = field(default_factory=dict)  # instructor → sessions
     travel: dict[tuple[str, str], int] = field(default_factory=dict)  # (campus, campus) → minutes
+    room_busy: dict[int, list[tuple[dt.date, int, int]]] = field(default_factory=dict)  # room → taken times
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +246,17 @@ def _travel(data: TermData) -> dict[int, tuple[tuple[int, int], ...]]:
     return {k: tuple(v) for k, v in result.items()}
 
 
+def _unavailable(busy: list[tuple[dt.date, int, int]], monday: dt.date, nr_weeks: int) -> tuple[TimeOption, ...]:
+    """Times a room is already taken (other sessions, lab bookings) as ITC room unavailabilities."""
+    result = set()
+    for date, start, end in busy:
+        offset = (date - monday).days
+        if 0 <= offset < 7 * nr_weeks and end > start:
+            first = start // SLOT_MINUTES
+            result.add(TimeOption(1 << (offset % 7), first, -(-end // SLOT_MINUTES) - first, 1 << (offset // 7)))
+    return tuple(sorted(result, key=lambda t: (t.weeks, t.days, t.start)))
+
+
 def build(data: TermData, options: Options | None = None, *, relax: frozenset[str] = frozenset()) -> Built:
     """``relax``: kinds of shared-attendee groups to leave out ("instructor", "cohort"), for diagnosis."""
     options = options or Options()
@@ -275,7 +289,10 @@ def build(data: TermData, options: Options | None = None, *, relax: frozenset[st
         if len(ids) > 1 and kind not in relax:
             distributions.append(Distribution("SameAttendees", (), True, 0, tuple(sorted(ids))))
     travel = _travel(data)
-    rooms = tuple(Room(r.id, r.capacity, travel.get(r.id, ())) for r in sorted(data.rooms, key=lambda r: r.id))
+    rooms = tuple(
+        Room(r.id, r.capacity, travel.get(r.id, ()), _unavailable(data.room_busy.get(r.id, []), monday, nr_weeks))
+        for r in sorted(data.rooms, key=lambda r: r.id)
+    )
     problem = Problem(
         name=f"sanhak-{data.term}",
         nr_days=7,

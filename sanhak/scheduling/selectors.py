@@ -9,11 +9,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanhak.accounts.models import Institution, User
 from sanhak.common.access import DENIED
 from sanhak.courses.models import Mode, Offering, Session
+from sanhak.labs.models import Reservation
 
 from .models import CampusTravel, InstructorAvailability, OfferingPlan, Room, SchedulingRun
 from .problem import OfferingData, RoomData, TermData
@@ -129,7 +131,50 @@ def term_data(*, term: str, institution: Institution | None) -> TermData:
             if instructor in instructor_names:
                 busy[instructor].append((date, start.hour * 60 + start.minute, end.hour * 60 + end.minute))
     travel = {(t.campus_a, t.campus_b): t.minutes for t in CampusTravel.objects.all()}
-    return TermData(term, items, rooms, instructor_names, dict(availability), dict(busy), travel)
+    room_busy = _rooms_taken(items, rooms)
+    return TermData(term, items, rooms, instructor_names, dict(availability), dict(busy), travel, room_busy)
+
+
+def _rooms_taken(items: list[OfferingData], rooms: list[RoomData]) -> dict[int, list[tuple[dt.date, int, int]]]:
+    """Times the rooms are already used within the term: sessions of offerings outside the problem held
+    in a room (by its label), and active bookings of a linked lab's equipment."""
+    taken: dict[int, list[tuple[dt.date, int, int]]] = defaultdict(list)
+    if not items:
+        return {}
+    first, last = min(o.start_date for o in items), max(o.end_date for o in items)
+    by_label = {(r.institution_id, r.label): r.id for r in rooms}
+    sessions = (
+        Session.objects.filter(date__range=(first, last), room__in={r.label for r in rooms})
+        .exclude(offering_id__in=[o.id for o in items])
+        .values_list("offering__course__institution_id", "room", "date", "start_time", "end_time")
+    )
+    for institution_id, label, date, start, end in sessions:
+        room_id = by_label.get((institution_id, label))
+        if room_id is not None:
+            taken[room_id].append((date, _min(start), _min(end)))
+    labs = {r.facility_id: r.id for r in rooms if r.facility_id}
+    if labs:
+        tz = timezone.get_current_timezone()
+        window_start = dt.datetime.combine(first, dt.time(0), tzinfo=tz)
+        window_end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
+        bookings = (
+            Reservation.objects.blocking()
+            .overlapping(window_start, window_end)
+            .filter(equipment__facility_id__in=list(labs))
+            .exclude(session__offering_id__in=[o.id for o in items])
+            .values_list("equipment__facility_id", "starts_at", "blocked_until")
+        )
+        for facility_id, starts_at, until in bookings:
+            s, e = timezone.localtime(starts_at, tz), timezone.localtime(until, tz)
+            if s.date() == e.date():
+                taken[labs[facility_id]].append((s.date(), _min(s.time()), _min(e.time())))
+            else:  # past midnight: the rest of the first day
+                taken[labs[facility_id]].append((s.date(), _min(s.time()), 24 * 60))
+    return dict(taken)
+
+
+def _min(t: dt.time) -> int:
+    return t.hour * 60 + t.minute
 
 
 def future_sessions(*, offering_ids: list[int], today: dt.date) -> QuerySet[Session]:

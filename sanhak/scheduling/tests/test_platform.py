@@ -291,3 +291,38 @@ def test_index_query_count_is_constant(client, personas, term) -> None:  # type:
     with CaptureQueriesContext(connection) as five:
         assert client.get(url).status_code == 200
     assert len(five) == len(one)
+
+
+def test_rooms_already_taken_are_avoided(personas, term, labs) -> None:  # type: ignore[no-untyped-def]
+    """Another term's offering already holds every incumbent window of room 201 and one evening of
+    the lab (with its equipment booked): the run keeps out of them."""
+    from sanhak.labs.services import lab_book_for_session
+    from sanhak.scheduling import selectors
+
+    other = offering_create("O-1", term.lead, term.monday, 10, [], weekly_sessions=1)
+    Offering.objects.filter(pk=other.pk).update(term="다른학기")
+    r201 = term.rooms.r201.label
+    for w in range(4):
+        for d in range(6):
+            day = term.monday + dt.timedelta(days=7 * w + d)
+            start, end = (dt.time(9), dt.time(18)) if d == 5 else (dt.time(19), dt.time(22))
+            Session.objects.create(offering=other, date=day, start_time=start, end_time=end, room=r201)
+    lab_day = term.monday + dt.timedelta(days=8)  # the second Tuesday
+    lab_session = Session.objects.create(
+        offering=other, date=lab_day, start_time=dt.time(19), end_time=dt.time(21), room="외부"
+    )
+    lab_book_for_session(facility=labs.facility, session=lab_session, created_by=personas.admin)
+
+    data = selectors.term_data(term=TERM, institution=term.lead)
+    assert len(data.room_busy[term.rooms.r201.pk]) == 24
+    assert sorted(set(data.room_busy[term.rooms.lab.pk])) == [
+        (lab_day, 19 * 60, 21 * 60),  # the PLC trainer
+        (lab_day, 19 * 60, 21 * 60 + 30),  # the robot cell and its 30-minute buffer
+    ]
+    run = _solved(personas)
+    assert run.status == RunStatus.DONE, run.message
+    for a in run.result["assignments"]:
+        if a["cohort"] == "incumbent":
+            assert a["room"] != term.rooms.r201.pk
+        if a["room"] == term.rooms.lab.pk and a["weekday"] == 1:
+            assert a["start"] >= "22:00" or a["end"] <= "19:00"

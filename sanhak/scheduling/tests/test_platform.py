@@ -326,3 +326,20 @@ def test_rooms_already_taken_are_avoided(personas, term, labs) -> None:  # type:
             assert a["room"] != term.rooms.r201.pk
         if a["room"] == term.rooms.lab.pk and a["weekday"] == 1:
             assert a["start"] >= "22:00" or a["end"] <= "19:00"
+
+
+def test_run_page_query_count_does_not_grow_with_the_timetable(client, personas, term) -> None:  # type: ignore[no-untyped-def]
+    small = _solved(personas)
+    client.force_login(personas.coordinator)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(reverse("scheduling:run", args=[small.pk])).status_code == 200
+    big = SchedulingRun.objects.create(
+        term=TERM,
+        institution=personas.lead,
+        created_by=personas.coordinator,
+        status=RunStatus.DONE,
+        result={**small.result, "assignments": small.result["assignments"] * 20},
+    )
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(reverse("scheduling:run", args=[big.pk])).status_code == 200
+    assert len(many) == len(one)

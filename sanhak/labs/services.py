@@ -429,6 +429,15 @@ def weekly_times(starts_at: dt.datetime, ends_at: dt.datetime, weeks: int) -> li
     return out
 
 
+def _all_or_nothing_error(heading: str, failures: Sequence[tuple[str, DomainError]], *, code: str) -> DomainError:
+    """One error for a group booking that could not be made whole: each part that failed and why; a
+    ConflictError (409) when any part's time was taken."""
+    message = heading + " " + " · ".join(f"{label}: {exc.message}" for label, exc in failures)
+    if any(isinstance(exc, ConflictError) for _label, exc in failures):
+        return ConflictError(message)
+    return DomainError(message, code=code)
+
+
 class _PreviewDoneError(Exception):
     """Rolls back a weekly preview's trial bookings."""
 
@@ -533,16 +542,16 @@ def weekly_create(
     )
     failed = [o for o in occurrences if not o.ok]
     if failed:
-        message = (
+        raise _all_or_nothing_error(
             _(
                 "다음 일정은 예약할 수 없습니다. 건너뛰거나 시간을 바꾸세요. / These occurrences cannot be booked; skip them or pick another time."
-            )
-            + " "
-            + " · ".join(f"{o.label}: {' '.join(o.problems)}" for o in failed)
+            ),
+            [
+                (o.label, ConflictError(" ".join(o.problems)) if o.conflict else DomainError(" ".join(o.problems)))
+                for o in failed
+            ],
+            code="occurrences",
         )
-        if any(o.conflict for o in failed):
-            raise ConflictError(message)
-        raise DomainError(message, code="occurrences")
     if not made:
         raise DomainError(_("예약할 일정이 없습니다. / Nothing left to book."), code="empty")
     _notify_managers_of_pending(made)
@@ -636,7 +645,8 @@ def lab_book_for_session(*, facility: Facility, session: Session, created_by: Us
     locked = _lock(user=created_by, equipment=equipment)
     series = ReservationSeries.objects.create(kind=ReservationSeries.Kind.LAB, created_by=created_by, facility=facility)
     purpose = f"{offering.course.title_ko} ({offering.term})"
-    made, failures, conflict = [], [], False
+    made: list[Reservation] = []
+    failures: list[tuple[str, DomainError]] = []
     for eq in equipment:
         booking = Booking(
             equipment=eq,
@@ -652,11 +662,11 @@ def lab_book_for_session(*, facility: Facility, session: Session, created_by: Us
         try:
             made.append(_insert(booking, savepoint=True))
         except DomainError as exc:
-            conflict = conflict or isinstance(exc, ConflictError)
-            failures.append(f"{eq.name}: {exc.message}")
+            failures.append((eq.name, exc))
     if failures:
-        message = _("실습실 전체를 예약할 수 없습니다. / The whole lab cannot be booked.") + " " + " · ".join(failures)
-        raise (ConflictError(message) if conflict else DomainError(message, code="lab"))
+        raise _all_or_nothing_error(
+            _("실습실 전체를 예약할 수 없습니다. / The whole lab cannot be booked."), failures, code="lab"
+        )
     _notify_managers_of_pending(made)
     return made
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from sanhak.courses.models import Course
 from sanhak.labs.demo import equipment_types_ensure, safety_courses_ensure
-from sanhak.labs.models import BookingRules, Equipment, EquipmentType, Facility
+from sanhak.labs.models import BookingRules, Equipment, EquipmentType, Facility, Reservation, ReservationStatus
 from sanhak.labs.rules import is_open_day
 
 
@@ -50,3 +50,19 @@ def open_day(rules: BookingRules, *, after_days: int = 2) -> dt.date:
 def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     """An aware datetime in Korean time."""
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=timezone.get_current_timezone())
+
+
+def reserve(equipment, user, start, end, status=ReservationStatus.CONFIRMED, **extra):  # type: ignore[no-untyped-def]
+    """A reservation row as the services would write it (blocked until the end plus the buffer),
+    written directly: for setting the scene without the booking rules."""
+    buffer = dt.timedelta(minutes=equipment.effective_rules.buffer_minutes)
+    return Reservation.objects.create(
+        equipment=equipment,
+        user=user,
+        created_by=user,
+        starts_at=start,
+        ends_at=end,
+        blocked_until=end + buffer,
+        status=status,
+        **extra,
+    )

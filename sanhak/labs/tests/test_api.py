@@ -21,7 +21,7 @@ from sanhak.labs.models import (
     TrainingRecord,
 )
 from sanhak.labs.rules import is_open_day, when_text
-from sanhak.labs.tests.conftest import at, open_day
+from sanhak.labs.tests.conftest import at, open_day, reserve
 
 pytestmark = pytest.mark.django_db
 
@@ -85,20 +85,6 @@ def snapshot():
         ("series", ReservationSeries.objects.count()),
         ("notifications", Notification.objects.count()),
     ]
-
-
-def reserve(equipment, user, start, end, status=ReservationStatus.CONFIRMED, **extra):
-    buffer = dt.timedelta(minutes=equipment.effective_rules.buffer_minutes)
-    return Reservation.objects.create(
-        equipment=equipment,
-        user=user,
-        created_by=user,
-        starts_at=start,
-        ends_at=end,
-        blocked_until=end + buffer,
-        status=status,
-        **extra,
-    )
 
 
 def iso(moment):

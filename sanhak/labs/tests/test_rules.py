@@ -29,7 +29,7 @@ from sanhak.labs.models import (
 from sanhak.labs.rules import Request, calendar_problems, holiday_name, is_open_day, notice_problems, week_bounds
 from sanhak.labs.selectors import FreeSlot, SlotQuery, free_slots, subtract, utilization
 from sanhak.labs.services import Booking, booking_problems, conflict_error, conflicts
-from sanhak.labs.tests.conftest import at
+from sanhak.labs.tests.conftest import at, reserve
 
 pytestmark = pytest.mark.django_db
 
@@ -64,21 +64,6 @@ def codes(problems):
 def problems_of(equipment, user, start, end, *, created_by=None, now=NOW):
     booking = Booking(equipment=equipment, user=user, starts_at=start, ends_at=end, created_by=created_by or user)
     return booking_problems(booking, now=now)
-
-
-def reserve(equipment, user, start, end, status=ReservationStatus.CONFIRMED, **extra):
-    """A reservation row as the services would write it (blocked until the end plus the buffer)."""
-    buffer = dt.timedelta(minutes=equipment.effective_rules.buffer_minutes)
-    return Reservation.objects.create(
-        equipment=equipment,
-        user=user,
-        created_by=user,
-        starts_at=start,
-        ends_at=end,
-        blocked_until=end + buffer,
-        status=status,
-        **extra,
-    )
 
 
 # --- the calendar: duration, slot grid, opening hours, weekdays, holidays --------------------------

@@ -37,3 +37,16 @@ def browser_page(*, locale: str = "ko-KR") -> Iterator[Any]:
         finally:
             context.close()
             browser.close()
+
+
+def login(page: Any, base: str, email: str, password: str) -> None:
+    """Log in through the login page and wait for the home page."""
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("이메일").fill(email)
+    page.get_by_label("비밀번호").fill(password)
+    page.get_by_role("button", name="로그인").click()
+    page.wait_for_url(f"{base}/")
+
+
+def logout(page: Any) -> None:
+    page.get_by_role("button", name="로그아웃").click()

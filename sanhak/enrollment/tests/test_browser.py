@@ -6,7 +6,8 @@ import os
 
 import pytest
 
-from sanhak.common.browser import browser_page, chromium_available
+from sanhak.common import browser
+from sanhak.common.browser import browser_page, chromium_available, logout
 from sanhak.common.personas import DEMO_PASSWORD
 
 pytestmark = [
@@ -18,16 +19,8 @@ pytestmark = [
 ]
 
 
-def login(page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("이메일").fill(email)
-    page.get_by_label("비밀번호").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="로그인").click()
-    page.wait_for_url(f"{base}/")
-
-
-def logout(page) -> None:
-    page.get_by_role("button", name="로그아웃").click()
+def login(page, base: str, email: str) -> None:  # type: ignore[no-untyped-def]
+    browser.login(page, base, email, DEMO_PASSWORD)
 
 
 def test_manager_nominates_coordinator_approves_worker_sees_it(live_server, personas, catalog):

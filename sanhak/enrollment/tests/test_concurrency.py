@@ -10,16 +10,16 @@ The SQLite variant needs a file-backed test database shared by the threads' conn
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.core import mail
-from django.db import connection, connections
+from django.db import connection
 
 from sanhak.accounts.models import User
+from sanhak.common.concurrency import run_at_once
 from sanhak.common.factories import EnrollmentFactory, OfferingFactory, TraineeFactory
 from sanhak.common.models import Notification
 from sanhak.courses.models import Offering
@@ -79,29 +79,11 @@ def backend(request: pytest.FixtureRequest) -> str:
     return vendor
 
 
-def run_at_once(jobs: list[Callable[[], Any]]) -> tuple[list[Any], list[BaseException]]:
-    """Run each job in its own thread, all released together by a barrier once connected."""
-    barrier = threading.Barrier(len(jobs))
-    results: list[Any] = [None] * len(jobs)
-    errors: list[BaseException] = []
-
-    def target(i: int, job: Callable[[], Any]) -> None:
-        try:
-            connection.ensure_connection()  # this thread's own connection, opened before the start
-            barrier.wait(timeout=60)
-            results[i] = job()
-        except BaseException as exc:  # reported to the test
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=target, args=(i, job), daemon=True) for i, job in enumerate(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert [t.name for t in threads if t.is_alive()] == [], "threads still running after 120 s"
-    return results, errors
+def run_jobs(jobs: list[Callable[[], Any]]) -> tuple[list[Any], list[BaseException]]:
+    """The jobs' results, and the exceptions raised (apart)."""
+    outcomes = run_at_once(jobs)
+    errors = [o for o in outcomes if isinstance(o, BaseException)]
+    return [None if isinstance(o, BaseException) else o for o in outcomes], errors
 
 
 def _offering_with_seats_taken() -> Offering:
@@ -142,7 +124,7 @@ def test_parallel_approvals_fill_exactly_the_free_seats(backend, personas, mailo
     pending = EnrollmentFactory.create_batch(THREADS, offering=offering)
     mail.outbox.clear()
 
-    results, errors = run_at_once([_approve_job(e.pk, personas.coordinator.pk) for e in pending])
+    results, errors = run_jobs([_approve_job(e.pk, personas.coordinator.pk) for e in pending])
 
     assert errors == []
     assert Counter(results) == {Status.APPROVED: CAPACITY - ALREADY_APPROVED, Status.WAITLISTED: 17}
@@ -161,9 +143,7 @@ def test_parallel_applications_then_approvals_fill_exactly_the_free_seats(backen
     offering = _offering_with_seats_taken()
     trainees = TraineeFactory.create_batch(THREADS)
 
-    results, errors = run_at_once(
-        [_apply_then_approve_job(offering.pk, t.pk, personas.coordinator.pk) for t in trainees]
-    )
+    results, errors = run_jobs([_apply_then_approve_job(offering.pk, t.pk, personas.coordinator.pk) for t in trainees])
 
     assert errors == []
     final = Counter(decided for _, decided in results)
@@ -190,7 +170,7 @@ def test_parallel_approvals_and_cancellations_keep_the_count_exact(backend, pers
         return job
 
     jobs = [_approve_job(e.pk, personas.coordinator.pk) for e in pending] + [cancel_job(e.pk) for e in leaving]
-    _, errors = run_at_once(jobs)
+    _, errors = run_jobs(jobs)
 
     assert errors == []
     statuses = Counter(Enrollment.objects.filter(offering=offering).values_list("status", flat=True))

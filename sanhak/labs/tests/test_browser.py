@@ -9,7 +9,8 @@ import re
 import pytest
 from icalendar import Calendar
 
-from sanhak.common.browser import browser_page, chromium_available
+from sanhak.common import browser
+from sanhak.common.browser import browser_page, chromium_available, logout
 from sanhak.common.personas import DEMO_PASSWORD
 from sanhak.labs.models import Reservation
 from sanhak.labs.tests.conftest import at, open_day
@@ -23,16 +24,8 @@ pytestmark = [
 ]
 
 
-def login(page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("이메일").fill(email)
-    page.get_by_label("비밀번호").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="로그인").click()
-    page.wait_for_url(f"{base}/")
-
-
-def logout(page) -> None:
-    page.get_by_role("button", name="로그아웃").click()
+def login(page, base: str, email: str) -> None:  # type: ignore[no-untyped-def]
+    browser.login(page, base, email, DEMO_PASSWORD)
 
 
 def booking_forms(page) -> int:

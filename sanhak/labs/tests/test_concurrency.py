@@ -22,12 +22,13 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef
 from django.test import Client
 
 from sanhak.accounts.models import User
 from sanhak.accounts.tokens import api_token_create
+from sanhak.common.concurrency import run_at_once
 from sanhak.common.errors import ConflictError
 from sanhak.common.factories import TraineeFactory
 from sanhak.labs import services
@@ -47,31 +48,6 @@ pytestmark = [
 ]
 
 Slot = tuple[dt.datetime, dt.datetime]
-
-
-def run_at_once(jobs: Sequence[Callable[[], Any]]) -> list[Any]:
-    """Run each job in its own thread, all released together by a barrier once connected.
-    Returns, per job, what it returned or the exception it raised."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes: list[Any] = [None] * len(jobs)
-
-    def target(i: int, job: Callable[[], Any]) -> None:
-        try:
-            connection.ensure_connection()  # this thread's own connection, opened before the start
-            barrier.wait(timeout=60)
-            outcomes[i] = job()
-        except BaseException as exc:  # reported to the test
-            outcomes[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=target, args=(i, job), daemon=True) for i, job in enumerate(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert [t.name for t in threads if t.is_alive()] == [], "threads still running after 120 s"
-    return outcomes
 
 
 def blocked(equipment: Equipment, slot: Slot) -> Slot:

@@ -25,7 +25,7 @@ from .models import RunStatus, SchedulingRun
 from .problem import Built, Options, assignments, build
 
 log = logging.getLogger(__name__)
-PROGRESS_EVERY = 1.0  # seconds between progress writes
+PROGRESS_EVERY = 2.0  # seconds between progress writes
 STALE_AFTER = dt.timedelta(minutes=15)  # beyond its time limit: the worker that ran it died
 
 
@@ -113,27 +113,23 @@ def _execute(run: SchedulingRun) -> None:
             {"figures": figures, "explanation": built.issues},
         )
         return
-    last = [0.0]
-    owner = threading.get_ident()
+    best: dict[str, float] = {}
+    solve_started = time.monotonic()
 
     def progress(p: Progress) -> None:
-        now = time.monotonic()
-        if now - last[0] < PROGRESS_EVERY and p.phase != "done":
-            return
-        last[0] = now
-        # CP-SAT calls back from its own threads: a write there uses (and then closes) that thread's
-        # connection. Progress is only shown, so a write that fails (a locked SQLite test database) is
-        # skipped rather than stopping the solve.
-        try:
-            SchedulingRun.objects.filter(pk=run.pk).update(progress=min(99, int(p.fraction * 100)))
-        except DatabaseError:
-            log.debug("progress of run %s not written", run.pk)
-        finally:
-            if threading.get_ident() != owner:
-                connection.close()
+        """The solver's callback (from CP-SAT's threads): remember the best penalty found so far."""
+        if p.objective is not None:
+            best["objective"] = p.objective
 
+    stop = threading.Event()
+    ticker = threading.Thread(target=_tick, args=(run, stop, solve_started, best), daemon=True)
+    ticker.start()
     workers = int(getattr(settings, "SCHEDULING_WORKERS", 2))
-    result = solve(built.problem, time_limit=run.time_limit, workers=workers, progress=progress)
+    try:
+        result = solve(built.problem, time_limit=run.time_limit, workers=workers, progress=progress)
+    finally:
+        stop.set()
+        ticker.join()
     figures["seconds"] = round(time.monotonic() - started, 1)
     figures["solver_status"] = result.status
     if not result.solution.classes:
@@ -178,6 +174,29 @@ def _execute(run: SchedulingRun) -> None:
         _("시간표를 편성했습니다. / Timetable ready."),
         {"figures": figures, "assignments": assignments(built, result.solution), "explanation": []},
     )
+
+
+def _tick(run: SchedulingRun, stop: threading.Event, started: float, best: dict[str, float]) -> None:
+    """Every PROGRESS_EVERY seconds, write the share of the time limit used and the best penalty so far.
+
+    Runs in its own thread with its own connection (closed at the end). Progress is only shown, so a
+    write that fails (a locked SQLite test database) is skipped rather than stopping the solve."""
+    try:
+        while not stop.wait(PROGRESS_EVERY):
+            percent = min(99, int((time.monotonic() - started) / run.time_limit * 100))
+            message = _("계산 중") + " / solving"
+            if "objective" in best:
+                message = _(
+                    "계산 중 · 지금까지 가장 좋은 시간표의 벌점 %(n)d / solving · best penalty so far %(n)d"
+                ) % {"n": int(best["objective"])}
+            try:
+                SchedulingRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+                    progress=percent, message=message
+                )
+            except DatabaseError:
+                log.debug("progress of run %s not written", run.pk)
+    finally:
+        connection.close()
 
 
 def diagnose(built: Built, time_limit: int, workers: int) -> list[str]:

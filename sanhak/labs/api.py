@@ -20,6 +20,7 @@ from pydantic import AfterValidator, model_validator
 from sanhak.api.auth import caller
 from sanhak.api.schemas import DbId, Pagination, PathId, errors
 from sanhak.common import access
+from sanhak.common.audit import personal_data_viewed
 from sanhak.labs import selectors, services
 from sanhak.labs.models import Equipment, EquipmentStatus, Reservation, ReservationStatus
 from sanhak.labs.rules import within_calendar
@@ -201,7 +202,8 @@ def free_slots(request: HttpRequest, search: Query[SlotSearch]) -> list[selector
 @paginate(Pagination)
 def reservation_list(request: HttpRequest, filters: Query[ReservationFilters]) -> QuerySet[Reservation]:
     """Your own (booked by or for you); your equipment's (lab managers); all (program admins)."""
-    qs = access.reservations_visible(caller(request))
+    user = caller(request)
+    qs = access.reservations_visible(user)
     if filters.equipment is not None:
         qs = qs.filter(equipment_id=filters.equipment)
     if filters.status is not None:
@@ -211,6 +213,9 @@ def reservation_list(request: HttpRequest, filters: Query[ReservationFilters]) -
         qs = qs.filter(ends_at__gt=dt.datetime.combine(filters.date_from, dt.time(0), tzinfo=tz))
     if filters.date_to is not None:
         qs = qs.filter(starts_at__lt=dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time(0), tzinfo=tz))
+    others = qs.exclude(user=user).values_list("user_id", flat=True).distinct()
+    if user.lab_institution_ids or user.is_program_admin:  # only they see other people's bookings
+        personal_data_viewed(request=request, viewer=user, purpose="api_lab_reservations", subject_ids=others)
     return _for_output(qs).order_by("starts_at", "id")
 
 

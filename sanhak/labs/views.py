@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from sanhak.accounts.models import Role, User
 from sanhak.common import access
+from sanhak.common.audit import personal_data_viewed
 from sanhak.common.errors import DomainError
 from sanhak.common.export import xlsx_response
 from sanhak.common.permissions import AuthedRequest, login_required_view
@@ -84,10 +85,11 @@ def _detail_page(
     """The equipment page: facts, rules, the week's bookings and, for who may book, the form."""
     monday = _monday(request)
     user = request.user
+    days = selectors.calendar_week(equipment.reservations.all(), monday)
     context: dict[str, Any] = {
         "eq": equipment,
         "rules": equipment.effective_rules,
-        "days": selectors.calendar_week(equipment.reservations.all(), monday),
+        "days": days,
         "form": form or BookingForm(initial={"date": timezone.localdate() + dt.timedelta(days=1), "weeks": 1}),
         **_week_nav(monday),
     }
@@ -95,6 +97,10 @@ def _detail_page(
         context["missing"] = services.missing_training(equipment=equipment, user=user)
         context["manages"] = services.manages_equipment(user, equipment)
         if context["manages"]:
+            # Lab managers see who booked (others see only that the time is taken).
+            others = [r.user_id for d in days for r in d.reservations if r.user_id != user.pk]
+            if others:
+                personal_data_viewed(request=request, purpose="lab_calendar", subject_ids=others)
             context["status_form"] = EquipmentStatusForm(
                 initial={
                     "status": equipment.status,
@@ -255,11 +261,14 @@ def reservation_action(request: AuthedRequest, pk: int, action: str) -> HttpResp
 @login_required_view
 def queue(request: AuthedRequest) -> HttpResponse:
     managed = access.equipment_managed(request.user)
-    pending = (
+    pending = list(
         Reservation.objects.filter(equipment__in=managed, status=ReservationStatus.PENDING)
         .select_related("equipment__facility", "user", "company")
         .order_by("starts_at")[:200]
     )
+    others = [r.user_id for r in pending if r.user_id != request.user.pk]
+    if others:
+        personal_data_viewed(request=request, purpose="lab_approval_queue", subject_ids=others)
     return render(request, "labs/queue.html", {"pending": pending})
 
 

@@ -85,3 +85,19 @@ def test_lab_manager_home_panel_counts_pending_bookings(client, labs, personas):
     assert "승인 대기 예약 1건" in body
     client.force_login(personas.student)
     assert "승인 대기 예약" not in client.get(reverse("home")).content.decode()
+
+
+def test_who_sees_other_peoples_bookings_is_logged(client, labs, personas):
+    from sanhak.common.models import PersonalDataAccess
+
+    booking = _book_plc(labs, personas)
+    monday = booking.starts_at.date() - dt.timedelta(days=booking.starts_at.date().weekday())
+    detail = reverse("labs:equipment_detail", args=[labs.plc.pk]) + f"?week={monday:%Y-%m-%d}"
+    client.force_login(personas.worker)  # sees only that the time is taken
+    assert personas.student.name not in client.get(detail).content.decode()
+    assert not PersonalDataAccess.objects.exists()
+    client.force_login(personas.lab_manager)  # sees who booked: logged
+    assert personas.student.name in client.get(detail).content.decode()
+    assert list(PersonalDataAccess.objects.values_list("viewer_id", "purpose", "subject_ids")) == [
+        (personas.lab_manager.pk, "lab_calendar", [personas.student.pk])
+    ]

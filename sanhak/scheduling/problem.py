@@ -23,7 +23,8 @@ Weeks are the calendar weeks of the term, from the Monday of the earliest offeri
 
 Before solving, :func:`precheck` explains in plain Korean (and English) what makes a problem
 impossible: sessions without any allowed time or room, instructors or cohort groups with more weekly
-hours than their windows hold, more lab/room hours than the rooms have.
+hours than their windows hold, more lab/room hours than the rooms have, sessions whose every room is
+already taken at every allowed time.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ from .itc2019.model import (
     TimeOption,
     Weights,
 )
+from .itc2019.semantics import overlaps
 
 SLOT_MINUTES = 5
 SLOTS_PER_DAY = 24 * 60 // SLOT_MINUTES
@@ -357,6 +359,7 @@ def precheck(built: Built) -> list[str]:
     first_class: dict[int, ClassSpec] = {}
     for cid, info in built.classes.items():
         first_class.setdefault(info.offering_id, specs[cid])
+    unavailable = {r.id: r.unavailable for r in built.problem.rooms}
     issues = []
     for oid, spec in sorted(first_class.items()):
         o = offerings[oid]
@@ -364,6 +367,16 @@ def precheck(built: Built) -> list[str]:
             issues.append(_no_time_reason(o, data, options, built.monday, built.problem.nr_weeks))
         if not spec.rooms:
             issues.append(_no_room_reason(o, data, options))
+        elif spec.times and not any(
+            not any(overlaps(t, u) for u in unavailable.get(r.room, ())) for t in spec.times for r in spec.rooms
+        ):
+            issues.append(
+                _(
+                    "강좌 '%(title)s': 허용된 모든 시간에 맞는 강의실이 이미 다른 수업이나 장비 예약으로 차 있습니다. "
+                    "/ Offering '%(title)s': every suitable room is already taken (other sessions or lab bookings) at every allowed time."
+                )
+                % {"title": o.title}
+            )
     # instructors and cohort groups: weekly hours against the hours their windows hold
     by_offering: dict[int, list[int]] = defaultdict(list)
     for cid, info in built.classes.items():

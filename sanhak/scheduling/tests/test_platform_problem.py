@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sanhak.scheduling.itc2019.model import TimeOption
 from sanhak.scheduling.itc2019.solver import solve
 from sanhak.scheduling.itc2019.validator import validate
 from sanhak.scheduling.problem import (
@@ -178,3 +179,21 @@ def test_precheck_explains_in_korean_and_english() -> None:
     assert issues[2].startswith(
         "수강 집단 'B반': 주당 18시간의 수업이 서로 겹치지 않아야 하지만 운영 시간대는 주당 12시간뿐입니다."
     )
+
+
+def test_rooms_taken_at_every_allowed_time_are_explained() -> None:
+    evenings = [(START + dt.timedelta(days=7 * w + d), 18 * 60, 22 * 60) for w in range(3) for d in range(5)]
+    saturdays = [(START + dt.timedelta(days=7 * w + 5), 8 * 60, 18 * 60) for w in range(3)]
+    built = build(data(offering(1, needs_lab=True), room_busy={3: evenings + saturdays}))
+    lab = next(r for r in built.problem.rooms if r.id == 3)
+    assert len(lab.unavailable) == 18
+    assert lab.unavailable[0] == TimeOption(1, 18 * 60 // SLOT_MINUTES, 4 * 60 // SLOT_MINUTES, 1)
+    assert built.issues == [
+        "강좌 '과목1': 허용된 모든 시간에 맞는 강의실이 이미 다른 수업이나 장비 예약으로 차 있습니다. "
+        "/ Offering '과목1': every suitable room is already taken (other sessions or lab bookings) at every allowed time."
+    ]
+    # freeing the first Saturday does not help: Saturdays meet only in the third week (Chuseok and
+    # Foundation Day fall on the first two), which is still taken
+    built = build(data(offering(1, needs_lab=True), room_busy={3: evenings + saturdays[1:]}))
+    assert built.issues != []
+    assert build(data(offering(1, needs_lab=True), room_busy={3: evenings})).issues == []

@@ -163,7 +163,8 @@ def calendar_problems(req: Request) -> list[DomainError]:
     return problems
 
 
-def notice_problems(req: Request, now: dt.datetime) -> list[DomainError]:
+def notice_problems(req: Request, now: dt.datetime, *, horizon: bool = True) -> list[DomainError]:
+    """Too soon, or (with `horizon`) too far ahead."""
     rules = req.rules
     if req.starts_at < now + dt.timedelta(minutes=rules.min_notice_minutes):
         return [
@@ -173,7 +174,7 @@ def notice_problems(req: Request, now: dt.datetime) -> list[DomainError]:
                 code="notice_short",
             )
         ]
-    if req.starts_at > now + dt.timedelta(days=rules.max_notice_days):
+    if horizon and req.starts_at > now + dt.timedelta(days=rules.max_notice_days):
         return [
             DomainError(
                 _("%(n)d일 이후의 예약은 아직 열리지 않았습니다. / Bookings open %(n)d days ahead.")

@@ -217,7 +217,8 @@ def booking_problems(booking: Booking, *, now: dt.datetime | None = None) -> lis
     if problems and problems[-1].code == "order":
         return problems
     if not booking.staff:
-        problems += notice_problems(booking.request, now)
+        # A course's sessions are planned a term ahead: the booking horizon is for individuals.
+        problems += notice_problems(booking.request, now, horizon=not booking.for_course)
         if not booking.for_course:
             problems += _personal_problems(booking, now)
     problems += _blackout_problems(booking)

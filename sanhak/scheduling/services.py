@@ -14,7 +14,7 @@ from sanhak.accounts.models import Institution, User
 from sanhak.common.errors import ConflictError, DomainError
 from sanhak.courses.models import Offering, Session
 from sanhak.courses.services import offering_refresh_schedule
-from sanhak.labs.models import EquipmentStatus, Facility, Reservation, ReservationStatus
+from sanhak.labs.models import Facility, Reservation, ReservationStatus
 from sanhak.labs.services import lab_book_for_session, reservation_cancel
 
 from . import selectors
@@ -199,41 +199,25 @@ def scheduling_run_accept(*, run: SchedulingRun, by: User, replace_future: bool 
             if a.get("needs_lab") and a.get("facility"):
                 labs.append((a["facility"], session))
     Session.objects.bulk_create(sessions)
-    deferred = _book_labs(labs, by)
-    if deferred:
-        run.message = _(
-            "실습실 예약 가능 기간(%(days)d일) 밖의 수업 %(n)d개는 아직 예약하지 않았습니다. 예약이 열리면 실습실 화면에서 예약하세요. "
-            "/ %(n)d sessions beyond the labs' booking window (%(days)d days) are not booked yet; book them once it opens."
-        ) % {"n": deferred[0], "days": deferred[1]}
-        run.save(update_fields=["message", "updated_at"])
+    _book_labs(labs, by)
     for offering in offerings.values():
         offering_refresh_schedule(offering=offering)
     return sessions
 
 
-def _book_labs(labs: list[tuple[int, Session]], by: User) -> tuple[int, int] | None:
+def _book_labs(labs: list[tuple[int, Session]], by: User) -> None:
     """Book each lab for its sessions (any failure raises, so the caller's transaction rolls back).
-    Sessions beyond the lab's booking window (the shortest ``max_notice_days`` of its equipment; lab
-    managers and program admins have none) are left for later: returns (how many, days) then."""
+    Course sessions are not held to the labs' booking horizon, so a whole term books at once."""
     facilities = {
         f.pk: f
         for f in Facility.objects.filter(pk__in={f for f, _s in labs}).prefetch_related(
             "equipment__type__rules", "equipment__rules"
         )
     }
-    now = timezone.now()
-    tz = timezone.get_current_timezone()
-    later, window = 0, 0
     for facility_id, session in labs:
         facility = facilities.get(facility_id)
         if facility is None:
             continue
-        equipment = [e for e in facility.equipment.all() if e.status == EquipmentStatus.AVAILABLE]
-        if not (by.is_program_admin or facility.institution_id in by.lab_institution_ids) and equipment:
-            days = min(e.effective_rules.max_notice_days for e in equipment)
-            if dt.datetime.combine(session.date, session.start_time, tzinfo=tz) > now + dt.timedelta(days=days):
-                later, window = later + 1, days
-                continue
         try:
             lab_book_for_session(facility=facility, session=session, created_by=by)
         except DomainError as exc:
@@ -249,4 +233,3 @@ def _book_labs(labs: list[tuple[int, Session]], by: User) -> tuple[int, int] | N
                 },
                 code="lab",
             ) from exc
-    return (later, window) if later else None

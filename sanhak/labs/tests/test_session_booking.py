@@ -52,3 +52,25 @@ def test_anonymous_goes_to_login(client, labs, lab_session):
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
     assert not Reservation.objects.exists()
+
+
+def test_course_sessions_are_not_held_to_the_booking_horizon(labs, personas, lab_session):
+    """A term is planned months ahead: an individual may book at most 60 days ahead, a course session
+    further (its calendar rules still apply)."""
+    import datetime as dt
+
+    from sanhak.common.errors import DomainError
+    from sanhak.labs import services
+    from sanhak.labs.tests.conftest import at, open_day
+
+    far = open_day(labs.plc.effective_rules, after_days=90)
+    with pytest.raises(DomainError) as exc:
+        services.reservation_create(
+            equipment=labs.plc, user=personas.worker, starts_at=at(far, 19), ends_at=at(far, 21)
+        )
+    assert exc.value.code == "notice_long"
+    lab_session.date = far
+    lab_session.save()
+    made = services.equipment_book_for_session(equipment=labs.plc, session=lab_session, created_by=personas.instructor)
+    assert (made.starts_at.date(), made.status) == (far, "confirmed")
+    assert made.ends_at - made.starts_at == dt.timedelta(hours=3)

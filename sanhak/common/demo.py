@@ -35,6 +35,7 @@ from sanhak.courses.search import index_text
 from sanhak.enrollment.models import Enrollment, Source, Status
 from sanhak.labs.demo import labs_seed
 from sanhak.labs.models import Equipment, Reservation
+from sanhak.scheduling.demo import scheduling_seed
 
 KST = ZoneInfo("Asia/Seoul")
 DEMO_EMAIL_DOMAIN = "demo.sanhak.test"
@@ -1391,5 +1392,6 @@ def demo_seed(
             trainees={u: trainees.employer.get(u) for u in bookers},
         )
         say(f"  labs: {n} pieces of equipment with their bookings")
+        say(f"  timetabling: {scheduling_seed(personas=personas, rng=rng)} rooms")
     refresh_planner_statistics()
     return DemoSummary(scale=scale, seed=seed, counts=demo_counts(), seconds=time.perf_counter() - started)

@@ -61,6 +61,6 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"데모 데이터 생성 완료 / demo data created: scale={summary.scale} seed={summary.seed} "
                 f"in {summary.seconds:.1f} s. Demo logins (admin@, coordinator@, instructor@, manager@, worker@, "
-                f"student@sanhak.test) use the password {DEMO_PASSWORD}"
+                f"student@, labmanager@sanhak.test) use the password {DEMO_PASSWORD}"
             )
         )

@@ -18,11 +18,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from sanhak.common.shared_data import shared_data  # noqa: E402
 from sanhak.scheduling.itc2019.parser import parse_problem, write_solution  # noqa: E402
 from sanhak.scheduling.itc2019.solver import solve  # noqa: E402
 from sanhak.scheduling.itc2019.validator import validate  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data" / "itc2019"
+DATA = shared_data("itc2019")
 # Published totals only: tg-fal17 is proven optimal (Holm et al.); lums-sum17 is the MPPTimetables
 # solution shipped in solutions/. The other instances have no published value here.
 BEST_KNOWN = {"tg-fal17": 4215, "lums-sum17": 17}

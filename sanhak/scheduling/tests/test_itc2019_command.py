@@ -7,10 +7,11 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
 
-SHARED = Path(settings.BASE_DIR).parent / "shared" / "data" / "itc2019"
+from sanhak.common.shared_data import shared_data
+
+SHARED = shared_data("itc2019")
 
 
 def run(*args: str) -> dict:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
+from sanhak.common.shared_data import shared_data
 from sanhak.scheduling.itc2019.model import ClassAssignment, Distribution, TimeOption
 from sanhak.scheduling.itc2019.parser import (
     ParseError,
@@ -20,7 +18,7 @@ from sanhak.scheduling.itc2019.parser import (
 
 from .itc_factory import C, T, problem_xml, solution_xml
 
-SHARED = Path(settings.BASE_DIR).parent / "shared" / "data" / "itc2019"
+SHARED = shared_data("itc2019")
 
 
 def test_bit_strings_map_the_first_character_to_bit_zero() -> None:

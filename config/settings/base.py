@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "sanhak.courses",
     "sanhak.enrollment",
     "sanhak.labs",
+    "sanhak.credentials",
     "sanhak.scheduling",
     "sanhak.api",
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("courses/", include("sanhak.courses.urls")),
     path("enrollment/", include("sanhak.enrollment.urls")),
     path("labs/", include("sanhak.labs.urls")),
+    path("credentials/", include("sanhak.credentials.urls")),
     path("scheduling/", include("sanhak.scheduling.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

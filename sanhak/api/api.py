@@ -23,6 +23,7 @@ from sanhak.api.auth import AUTH
 from sanhak.common.errors import DomainError
 from sanhak.companies.api import router as companies_router
 from sanhak.courses.api import router as courses_router
+from sanhak.credentials.api import router as credentials_router
 from sanhak.enrollment.api import router as enrollment_router
 from sanhak.labs.api import router as labs_router
 
@@ -77,6 +78,7 @@ api.add_router("", courses_router)
 api.add_router("", companies_router)
 api.add_router("", enrollment_router)
 api.add_router("", labs_router)
+api.add_router("", credentials_router)
 
 # Last: any other path under /api/ is a JSON 404 rather than the site's HTML error page.
 unknown_router = Router()

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -14,6 +14,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from sanhak.credentials import dataintegrity as di
+from sanhak.credentials import statuslist
 
 MALFORMED = "malformed input"
 TAMPERED = "tampered content or wrong key"
@@ -25,6 +26,10 @@ MISSING_PROOF = "missing proof"
 UNSUPPORTED_PROOF = "unsupported proof"
 EXPIRED = "expired"
 NOT_YET_VALID = "not yet valid"
+REVOKED = "revoked"
+
+StatusListResolver = Callable[[str], bytes | None]
+"""A status list credential URL -> its decoded bitstring, or None for a list the caller does not serve."""
 
 
 @dataclass(frozen=True)
@@ -78,7 +83,8 @@ def _check_key_belongs_to_issuer(document: Mapping[str, Any], verification_metho
         return False
     controller = _controller(verification_method)
     if issuer.startswith("did:key:") or not controller.startswith("did:key:"):
-        return controller == issuer
+        # A key published under the issuer's profile URL (…/issuers/<code>/keys/<id>/) is the issuer's.
+        return controller == issuer or (issuer.endswith("/") and controller.startswith(issuer))
     return True
 
 
@@ -97,6 +103,7 @@ def credential_verify(
     *,
     keys: Mapping[str, Ed25519PublicKey] | None = None,
     now: datetime | None = None,
+    status_lists: StatusListResolver | None = None,
 ) -> Result:
     """Verify a credential (a parsed JSON object, or JSON text/bytes).
 
@@ -104,15 +111,42 @@ def credential_verify(
     resolve by themselves. Checks, in order: well-formed input, proof present and supported,
     contexts bundled, no term dropped by JSON-LD, key known, the signature (a mismatch is reported
     as tampered content or wrong key: the two cannot be told apart), the signing key is the
-    issuer's (else wrong key), then the validity period against `now` (default: the current time).
+    issuer's (else wrong key), then the validity period against `now` (default: the current time),
+    then, given `status_lists`, the revocation bit of a `BitstringStatusListEntry` on a list it serves.
     """
     try:
-        return _verify(document, keys=keys or {}, now=now or datetime.now(tz=UTC))
+        return _verify(document, keys=keys or {}, now=now or datetime.now(tz=UTC), status_lists=status_lists)
     except Exception:  # never a traceback for a caller: anything unforeseen is malformed input
         return Result(valid=False, reason=MALFORMED)
 
 
-def _verify(document: Any, *, keys: Mapping[str, Ed25519PublicKey], now: datetime) -> Result:
+def _check_status(document: Mapping[str, Any], status_lists: StatusListResolver) -> Result | None:
+    statuses = document.get("credentialStatus")
+    if statuses is None:
+        return None
+    for status in statuses if isinstance(statuses, list) else [statuses]:
+        if not isinstance(status, dict):
+            return Result(valid=False, reason=MALFORMED)
+        if status.get("type") != "BitstringStatusListEntry" or status.get("statusPurpose") != "revocation":
+            continue
+        url, index = status.get("statusListCredential"), status.get("statusListIndex")
+        if not isinstance(url, str) or not isinstance(index, str) or not index.isdigit():
+            return Result(valid=False, reason=MALFORMED)
+        bits = status_lists(url)
+        if bits is None:
+            continue
+        if statuslist.bit(bits, int(index)):
+            return Result(valid=False, reason=REVOKED)
+    return None
+
+
+def _verify(
+    document: Any,
+    *,
+    keys: Mapping[str, Ed25519PublicKey],
+    now: datetime,
+    status_lists: StatusListResolver | None = None,
+) -> Result:
     if isinstance(document, str | bytes):
         try:
             document = json.loads(document)
@@ -146,6 +180,7 @@ def _verify(document: Any, *, keys: Mapping[str, Ed25519PublicKey], now: datetim
         return Result(valid=False, reason=WRONG_KEY)
     try:
         period = _check_validity_period(document, now)
+        revoked = _check_status(document, status_lists) if status_lists is not None else None
     except ValueError:
         return Result(valid=False, reason=MALFORMED)
-    return period or Result(valid=True)
+    return revoked or period or Result(valid=True)

@@ -25,6 +25,7 @@ PATHS = {
     "/api/labs/reservations/{reservation_id}/cancel": {"post"},
     "/api/labs/reservations/{reservation_id}/approve": {"post"},
     "/api/labs/reservations/{reservation_id}/reject": {"post"},
+    "/api/credentials/verify": {"post"},
 }
 PUBLIC = {
     "/api/courses",
@@ -33,6 +34,7 @@ PUBLIC = {
     "/api/offerings/{offering_id}",
     "/api/labs/equipment",
     "/api/labs/free-slots",
+    "/api/credentials/verify",
 }
 
 

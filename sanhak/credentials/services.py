@@ -1,0 +1,202 @@
+"""Issuer keys, published keys and profiles, status entries, revocation, and signing with the platform's key."""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC
+from typing import Any
+
+from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+
+from sanhak.accounts.models import Institution
+from sanhak.common.errors import DomainError
+from sanhak.credentials import dataintegrity as di
+from sanhak.credentials import statuslist
+from sanhak.credentials.models import STATUS_LIST_BITS, IssuerKey, StatusEntry
+
+Json = dict[str, Any]
+VC_V2 = "https://www.w3.org/ns/credentials/v2"
+MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
+FORBIDDEN = "이 작업을 할 권한이 없습니다. / You do not have permission to do this."
+
+
+# --- URLs -------------------------------------------------------------------------------------------
+
+
+def absolute_url(path: str) -> str:
+    base = str(getattr(settings, "SANHAK_BASE_URL", "http://127.0.0.1:8000")).rstrip("/")
+    return base + path
+
+
+def profile_url(institution: Institution) -> str:
+    return absolute_url(reverse("credentials:issuer_profile", args=[institution.code]))
+
+
+def key_url(key: IssuerKey) -> str:
+    return absolute_url(reverse("credentials:issuer_key", args=[key.institution.code, key.pk]))
+
+
+def status_list_url(institution: Institution) -> str:
+    return absolute_url(reverse("credentials:status_list", args=[institution.code]))
+
+
+# --- issuer keys ------------------------------------------------------------------------------------
+
+
+def _fernet() -> Fernet:
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"sanhak.credentials.issuer-key")
+    return Fernet(base64.urlsafe_b64encode(hkdf.derive(settings.SECRET_KEY.encode("utf-8"))))
+
+
+def private_key(key: IssuerKey) -> Ed25519PrivateKey:
+    seed = _fernet().decrypt(bytes(key.encrypted_seed))
+    return Ed25519PrivateKey.from_private_bytes(seed)
+
+
+def public_key(key: IssuerKey) -> Ed25519PublicKey:
+    return di.multikey_to_public_key(key.public_key_multibase)
+
+
+def issuer_key_for(institution: Institution) -> IssuerKey:
+    """The institution's active signing key, created (and stored encrypted) the first time."""
+    key = IssuerKey.objects.filter(institution=institution, active=True).select_related("institution").first()
+    if key is not None:
+        return key
+    secret = Ed25519PrivateKey.generate()
+    seed = secret.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    try:
+        with transaction.atomic():
+            return IssuerKey.objects.create(
+                institution=institution,
+                encrypted_seed=_fernet().encrypt(seed),
+                public_key_multibase=di.public_key_to_multikey(secret.public_key()),
+            )
+    except IntegrityError:  # another request created it first
+        return IssuerKey.objects.select_related("institution").get(institution=institution, active=True)
+
+
+def published_keys() -> dict[str, Ed25519PublicKey]:
+    """{key URL: public key} of every key the platform publishes, for credential_verify(keys=...)."""
+    return {key_url(key): public_key(key) for key in IssuerKey.objects.select_related("institution")}
+
+
+def issuer_profile(institution: Institution) -> Json:
+    """The institution's Open Badges 3.0 Profile."""
+    return {
+        "@context": [VC_V2, "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+        "id": profile_url(institution),
+        "type": ["Profile"],
+        "name": institution.name_ko,
+    }
+
+
+def key_document(key: IssuerKey) -> Json:
+    return {
+        "@context": MULTIKEY_V1,
+        "id": key_url(key),
+        "type": "Multikey",
+        "controller": profile_url(key.institution),
+        "publicKeyMultibase": key.public_key_multibase,
+    }
+
+
+def _now_iso() -> str:
+    return timezone.now().astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def credential_sign(*, document: Json, institution: Institution, created: str | None = None) -> Json:
+    """`document` signed (eddsa-rdfc-2022) with the institution's active key."""
+    key = issuer_key_for(institution)
+    return di.sign(
+        document=document,
+        private_key=private_key(key),
+        verification_method=key_url(key),
+        created=created or _now_iso(),
+    )
+
+
+# --- status list and revocation ----------------------------------------------------------------------
+
+
+def status_entry_allocate(institution: Institution) -> StatusEntry:
+    """The next free position in the institution's revocation list."""
+    with transaction.atomic():
+        Institution.objects.select_for_update().filter(pk=institution.pk).first()
+        last = StatusEntry.objects.filter(institution=institution).aggregate(m=Max("index"))["m"]
+        index = 0 if last is None else last + 1
+        if index >= STATUS_LIST_BITS:
+            raise DomainError("상태 목록이 가득 찼습니다. / The status list is full.", code="status_list_full")
+        return StatusEntry.objects.create(institution=institution, index=index)
+
+
+def credential_status(entry: StatusEntry) -> Json:
+    """The `credentialStatus` property for a credential that uses `entry`."""
+    url = status_list_url(entry.institution)
+    return {
+        "id": f"{url}#{entry.index}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": str(entry.index),
+        "statusListCredential": url,
+    }
+
+
+def credential_revoke(*, entry: StatusEntry, by: Any, reason: str) -> StatusEntry:
+    """Revoke: coordinators of the entry's institution and program admins; anyone else 403."""
+    allowed = getattr(by, "is_authenticated", False) and (
+        by.is_program_admin or entry.institution_id in by.coordinated_institution_ids
+    )
+    if not allowed:
+        raise DomainError(FORBIDDEN, code="forbidden", status=403)
+    with transaction.atomic():
+        locked = StatusEntry.objects.select_for_update().get(pk=entry.pk)
+        if not locked.revoked:
+            locked.revoked = True
+            locked.revoked_at = timezone.now()
+            locked.revoked_by = by
+            locked.reason = reason[:300]
+            locked.save(update_fields=["revoked", "revoked_at", "revoked_by", "reason"])
+    entry.refresh_from_db()
+    return entry
+
+
+def encoded_list(institution: Institution) -> str:
+    revoked = StatusEntry.objects.filter(institution=institution, revoked=True).values_list("index", flat=True)
+    return statuslist.encode(revoked)
+
+
+def status_list_credential(institution: Institution, *, created: str | None = None) -> Json:
+    """The institution's BitstringStatusListCredential (revocation), signed with its issuer key."""
+    url = status_list_url(institution)
+    now = created or _now_iso()
+    document: Json = {
+        "@context": [VC_V2],
+        "id": url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": profile_url(institution),
+        "validFrom": now,
+        "credentialSubject": {
+            "id": f"{url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": encoded_list(institution),
+        },
+    }
+    return credential_sign(document=document, institution=institution, created=now)
+
+
+def status_list_bits(url: str) -> bytes | None:
+    """The revocation bitstring of a status list this platform serves, from the database (no network)."""
+    for institution in Institution.objects.all():
+        if status_list_url(institution) == url:
+            return statuslist.decode(encoded_list(institution))
+    return None

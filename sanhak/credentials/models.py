@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -53,3 +55,23 @@ class StatusEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.institution.code}[{self.index}]"
+
+
+class IssuedCredential(models.Model):
+    """A credential the platform signed, kept so that its public link can be verified."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="issued_credentials")
+    status_entry = models.OneToOneField(
+        StatusEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="credential"
+    )
+    document = models.JSONField(_("자격증명"))
+    created_at = models.DateTimeField(_("발급일시"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("발급된 자격증명")
+        verbose_name_plural = _("발급된 자격증명")
+
+    def __str__(self) -> str:
+        return str(self.id)

@@ -21,7 +21,7 @@ from sanhak.accounts.models import Institution
 from sanhak.common.errors import DomainError
 from sanhak.credentials import dataintegrity as di
 from sanhak.credentials import statuslist
-from sanhak.credentials.models import STATUS_LIST_BITS, IssuerKey, StatusEntry
+from sanhak.credentials.models import STATUS_LIST_BITS, IssuedCredential, IssuerKey, StatusEntry
 
 Json = dict[str, Any]
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
@@ -200,3 +200,12 @@ def status_list_bits(url: str) -> bytes | None:
         if status_list_url(institution) == url:
             return statuslist.decode(encoded_list(institution))
     return None
+
+
+def credential_issue(*, document: Json, institution: Institution, created: str | None = None) -> IssuedCredential:
+    """Sign `document` with a fresh revocation status entry and keep it for its public link."""
+    with transaction.atomic():
+        entry = status_entry_allocate(institution)
+        unsigned = {**document, "credentialStatus": credential_status(entry)}
+        signed = credential_sign(document=unsigned, institution=institution, created=created)
+        return IssuedCredential.objects.create(institution=institution, status_entry=entry, document=signed)

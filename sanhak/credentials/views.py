@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import uuid
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from sanhak.accounts.models import Institution
 from sanhak.credentials import services
-from sanhak.credentials.models import IssuerKey
+from sanhak.credentials.models import IssuedCredential, IssuerKey
 from sanhak.credentials.verification import bilingual, platform_verify
 from sanhak.credentials.verify import MALFORMED, Result
 
@@ -58,4 +59,20 @@ def verify_page(request: HttpRequest) -> HttpResponse:
         request,
         "credentials/verify.html",
         {"result": result, "message": bilingual(result) if result else "", "text": text},
+    )
+
+
+def verify_stored(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """The public link of a credential the platform issued: what it says, and whether it checks out."""
+    stored = get_object_or_404(IssuedCredential, pk=pk)
+    result = platform_verify(stored.document)
+    return render(
+        request,
+        "credentials/verify.html",
+        {
+            "result": result,
+            "message": bilingual(result),
+            "text": json.dumps(stored.document, ensure_ascii=False, indent=2),
+            "stored": stored,
+        },
     )

@@ -247,3 +247,17 @@ def test_verify_api_reports_revoked(client: Any, personas: Any) -> None:
     services.credential_revoke(entry=entry, by=personas.admin, reason="x")
     response = client.post("/api/credentials/verify", json.dumps(credential), content_type="application/json")
     assert response.json() == {"valid": False, "reason": "revoked"}
+
+
+def test_stored_credential_link(client: Any, personas: Any) -> None:
+    document = {k: v for k, v in _credential(personas).items() if k != "proof"}
+    stored = services.credential_issue(document=document, institution=personas.lead, created=CREATED)
+    assert stored.document["credentialStatus"]["statusListIndex"] == "0"
+    response = client.get(f"/credentials/verify/{stored.pk}/")
+    assert response.status_code == 200
+    assert response.context["message"] == "유효함 / valid"
+    assert stored.status_entry is not None
+    services.credential_revoke(entry=stored.status_entry, by=personas.coordinator, reason="x")
+    response = client.get(f"/credentials/verify/{stored.pk}/")
+    assert response.context["message"] == "유효하지 않음: 취소됨 / invalid: revoked"
+    assert client.get("/credentials/verify/00000000-0000-0000-0000-000000000000/").status_code == 404

@@ -261,3 +261,18 @@ def test_stored_credential_link(client: Any, personas: Any) -> None:
     response = client.get(f"/credentials/verify/{stored.pk}/")
     assert response.context["message"] == "유효하지 않음: 취소됨 / invalid: revoked"
     assert client.get("/credentials/verify/00000000-0000-0000-0000-000000000000/").status_code == 404
+
+
+def test_admin_lists_load_and_never_show_the_private_key(client: Any, personas: Any) -> None:
+    key = services.issuer_key_for(personas.lead)
+    services.credential_issue(document=_unsigned(personas), institution=personas.lead, created=CREATED)
+    client.force_login(personas.admin)
+    for name in ("issuerkey", "statusentry", "issuedcredential"):
+        assert client.get(f"/admin/credentials/{name}/").status_code == 200, name
+    page = client.get(f"/admin/credentials/issuerkey/{key.pk}/change/")
+    assert page.status_code == 200
+    assert "encrypted_seed" not in page.content.decode()
+
+
+def _unsigned(personas: Any) -> dict[str, Any]:
+    return {k: v for k, v in _credential(personas).items() if k != "proof"}

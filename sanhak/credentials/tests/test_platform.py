@@ -276,3 +276,14 @@ def test_admin_lists_load_and_never_show_the_private_key(client: Any, personas: 
 
 def _unsigned(personas: Any) -> dict[str, Any]:
     return {k: v for k, v in _credential(personas).items() if k != "proof"}
+
+
+def test_verify_api_is_public_even_with_csrf_checks(personas: Any) -> None:
+    from django.test import Client
+
+    anonymous = Client(enforce_csrf_checks=True)
+    logged_in = Client(enforce_csrf_checks=True)
+    logged_in.force_login(personas.worker)
+    for client in (anonymous, logged_in):
+        response = client.post("/api/credentials/verify", "x", content_type="text/plain")
+        assert (response.status_code, response.json()) == (200, {"valid": False, "reason": "malformed input"})

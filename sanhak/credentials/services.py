@@ -169,9 +169,12 @@ def credential_revoke(*, entry: StatusEntry, by: Any, reason: str) -> StatusEntr
     return entry
 
 
+def _revoked_indexes(institution: Institution) -> list[int]:
+    return list(StatusEntry.objects.filter(institution=institution, revoked=True).values_list("index", flat=True))
+
+
 def encoded_list(institution: Institution) -> str:
-    revoked = StatusEntry.objects.filter(institution=institution, revoked=True).values_list("index", flat=True)
-    return statuslist.encode(revoked)
+    return statuslist.encode(_revoked_indexes(institution))
 
 
 def status_list_credential(institution: Institution, *, created: str | None = None) -> Json:
@@ -196,10 +199,11 @@ def status_list_credential(institution: Institution, *, created: str | None = No
 
 def status_list_bits(url: str) -> bytes | None:
     """The revocation bitstring of a status list this platform serves, from the database (no network)."""
-    for institution in Institution.objects.all():
-        if status_list_url(institution) == url:
-            return statuslist.decode(encoded_list(institution))
-    return None
+    prefix, _sep, code = url.rstrip("/").rpartition("/")
+    institution = Institution.objects.filter(code=code).first() if prefix else None
+    if institution is None or status_list_url(institution) != url:
+        return None
+    return statuslist.bitstring(_revoked_indexes(institution))
 
 
 def credential_issue(*, document: Json, institution: Institution, created: str | None = None) -> IssuedCredential:

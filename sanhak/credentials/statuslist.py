@@ -12,14 +12,19 @@ from collections.abc import Iterable
 STATUS_LIST_BITS = 131072  # the W3C minimum size: 16 KiB, for herd privacy
 
 
-def encode(indexes: Iterable[int], *, size: int = STATUS_LIST_BITS) -> str:
-    """The `encodedList` with the bits at `indexes` set."""
+def bitstring(indexes: Iterable[int], *, size: int = STATUS_LIST_BITS) -> bytes:
+    """The raw bitstring with the bits at `indexes` set."""
     bits = bytearray(size // 8)
     for index in indexes:
         if not 0 <= index < size:
             raise ValueError(f"index out of range: {index}")
         bits[index // 8] |= 0x80 >> (index % 8)
-    compressed = gzip.compress(bytes(bits), mtime=0)
+    return bytes(bits)
+
+
+def encode(indexes: Iterable[int], *, size: int = STATUS_LIST_BITS) -> str:
+    """The `encodedList` with the bits at `indexes` set."""
+    compressed = gzip.compress(bitstring(indexes, size=size), mtime=0)
     return "u" + base64.urlsafe_b64encode(compressed).decode("ascii").rstrip("=")
 
 

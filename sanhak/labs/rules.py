@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import holidays
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,8 +33,6 @@ def within_calendar(*days: dt.date) -> bool:
 def validate_calendar_date(value: dt.date) -> None:
     """Form-field validator for within_calendar."""
     if not within_calendar(value):
-        from django.core.exceptions import ValidationError
-
         raise ValidationError(calendar_error().message, code="date_range")
 
 

@@ -25,7 +25,7 @@ from sanhak.labs.models import (
     ReservationQuerySet,
     ReservationStatus,
 )
-from sanhak.labs.rules import opening_hours
+from sanhak.labs.rules import holiday_name, opening_hours
 
 Interval = tuple[dt.datetime, dt.datetime]
 
@@ -278,8 +278,6 @@ def week_of(day: dt.date) -> list[dt.date]:
 
 def calendar_week(reservations: ReservationQuerySet, monday: dt.date) -> list[CalendarDay]:
     """The blocking reservations of one week, by local day. One query."""
-    from sanhak.labs.rules import holiday_name
-
     tz = timezone.get_current_timezone()
     days = week_of(monday)
     start = dt.datetime.combine(days[0], dt.time(0), tzinfo=tz)

@@ -332,13 +332,12 @@ def _lock(*, user: User, equipment: Sequence[Equipment]) -> _Locked:
         .values_list("pk", "required_courses", "employer")
     )
     required: dict[int, set[int]] = {}
-    employers = set()
-    for pk, course_id, employer_id in rows:
+    employer_id = None  # the same on every row
+    for pk, course_id, employer_id in rows:  # noqa: B007 - the last row's employer is kept
         courses = required.setdefault(pk, set())
         if course_id is not None:
             courses.add(course_id)
-        employers.add(employer_id)
-    return _Locked({pk: frozenset(ids) for pk, ids in required.items()}, next(iter(employers), None))
+    return _Locked({pk: frozenset(ids) for pk, ids in required.items()}, employer_id)
 
 
 def _notify_managers_of_pending(reservations: Sequence[Reservation]) -> None:

@@ -32,7 +32,15 @@ from sanhak.labs.forms import (
     ReportForm,
     TrainingRecordForm,
 )
-from sanhak.labs.models import Equipment, EquipmentStatus, EquipmentType, Facility, Reservation, ReservationStatus
+from sanhak.labs.models import (
+    Equipment,
+    EquipmentStatus,
+    EquipmentType,
+    Facility,
+    Reservation,
+    ReservationStatus,
+    TrainingRecord,
+)
 from sanhak.labs.rules import within_calendar
 from sanhak.labs.selectors import equipment_listed
 
@@ -291,8 +299,6 @@ def training(request: AuthedRequest) -> HttpResponse:
             )
             messages.success(request, _("이수 기록을 저장했습니다. / Training recorded."))
             return redirect("labs:training")
-    from sanhak.labs.models import TrainingRecord
-
     records = (
         TrainingRecord.objects.filter(course__in=courses).select_related("user", "course").order_by("-created_at")[:50]
     )

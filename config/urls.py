@@ -16,6 +16,7 @@ urlpatterns = [
     path("competencies/", include("sanhak.competencies.urls")),
     path("courses/", include("sanhak.courses.urls")),
     path("enrollment/", include("sanhak.enrollment.urls")),
+    path("learning/", include("sanhak.learning.urls")),
     path("labs/", include("sanhak.labs.urls")),
     path("credentials/", include("sanhak.credentials.urls")),
     path("scheduling/", include("sanhak.scheduling.urls")),

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "sanhak.competencies",
     "sanhak.courses",
     "sanhak.enrollment",
+    "sanhak.learning",
     "sanhak.labs",
     "sanhak.credentials",
     "sanhak.scheduling",

@@ -98,11 +98,9 @@ def offering_manageable(user: Any, pk: Any) -> Offering:
 
 def offering_roster_visible(user: Any, pk: Any) -> Offering:
     """The roster: managers of the offering, and its instructors."""
-    user = _authenticated(user)
+    _authenticated(user)
     offering = _offering_or_404(pk)
-    if can_manage_offering(user, offering):
-        return offering
-    if user.is_instructor and offering.instructors.filter(pk=user.pk).exists():
+    if can_teach_offering(user, offering):
         return offering
     raise _denied()
 
@@ -194,3 +192,55 @@ def equipment_managed(user: Any) -> QuerySet[Equipment]:
     if not user.lab_institution_ids:
         raise _denied()
     return Equipment.objects.filter(facility__institution_id__in=user.lab_institution_ids)
+
+
+# --- online learning --------------------------------------------------------------------------------
+
+
+def learning_enrollment(user: Any, offering: Offering) -> Enrollment | None:
+    """The user's enrollment that lets them learn in `offering` (approved or completed), if any."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Enrollment.objects.filter(offering=offering, trainee=user, status__in=("approved", "completed"))
+        .select_related("offering")
+        .first()
+    )
+
+
+def can_teach_offering(user: Any, offering: Offering) -> bool:
+    """Managers of the offering and its instructors (who author lessons, take attendance, grade)."""
+    if can_manage_offering(user, offering):
+        return True
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_instructor
+        and offering.instructors.filter(pk=user.pk).exists()
+    )
+
+
+def offering_classroom(user: Any, pk: Any) -> tuple[Offering, Enrollment | None]:
+    """The online classroom: enrolled trainees (with their enrollment) and the offering's staff."""
+    user = _authenticated(user)
+    offering = _offering_or_404(pk)
+    enrollment = learning_enrollment(user, offering)
+    if enrollment is None and not can_teach_offering(user, offering):
+        raise PermissionDenied(
+            _("수강 승인된 교육생만 학습할 수 있습니다. / Only approved trainees can take this course online.")
+        )
+    return offering, enrollment
+
+
+def progress_visible(user: Any, pk: Any) -> tuple[Offering, QuerySet[Enrollment]]:
+    """An offering's progress table and whose rows the user may see: staff everyone's, a company
+    manager their workers' (403 if none of them take it)."""
+    user = _authenticated(user)
+    offering = _offering_or_404(pk)
+    learners = Enrollment.objects.filter(offering=offering, status__in=("approved", "completed"))
+    if can_teach_offering(user, offering):
+        return offering, learners
+    if user.managed_company_ids:
+        mine = learners.filter(trainee__trainee_profile__employer_id__in=user.managed_company_ids)
+        if mine.exists():
+            return offering, mine
+    raise _denied()

@@ -34,6 +34,7 @@ from sanhak.courses.models import Course, CourseCompetency, Mode, Offering, Prog
 from sanhak.courses.search import index_text
 from sanhak.enrollment.models import Enrollment, Source, Status
 from sanhak.labs.demo import labs_seed
+from sanhak.learning.demo import learning_seed
 from sanhak.labs.models import Equipment, Reservation
 from sanhak.scheduling.demo import scheduling_seed
 
@@ -1393,5 +1394,6 @@ def demo_seed(
         )
         say(f"  labs: {n} pieces of equipment with their bookings")
         say(f"  timetabling: {scheduling_seed(personas=personas, rng=rng)} rooms")
+        say(f"  online learning: {learning_seed(personas=personas, rng=rng)} offerings with lessons and a quiz")
     refresh_planner_statistics()
     return DemoSummary(scale=scale, seed=seed, counts=demo_counts(), seconds=time.perf_counter() - started)

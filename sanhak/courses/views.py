@@ -103,6 +103,7 @@ def offering_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ctx["already_nominated"] = [(w, active[w.pk]) for w in workers if w.pk in active]
             ctx["show_nominate"] = True
         ctx["can_manage"] = access.can_manage_offering(user, offering)
+        ctx["can_teach"] = ctx["can_manage"] or access.can_teach_offering(user, offering)
     return render(request, "courses/offering_detail.html", ctx)
 
 

@@ -66,6 +66,15 @@ class IssuedCredential(models.Model):
         StatusEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="credential"
     )
     document = models.JSONField(_("자격증명"))
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="credentials"
+    )
+    certificate_number = models.CharField(_("증서 번호"), max_length=40, unique=True, null=True, blank=True)
+    shared = models.BooleanField(
+        _("이름 공개"),
+        default=False,
+        help_text=_("공개 링크에 수령자 이름을 보여 줍니다 / show the name on the public link"),
+    )
     created_at = models.DateTimeField(_("발급일시"), auto_now_add=True)
 
     class Meta:
@@ -75,3 +84,8 @@ class IssuedCredential(models.Model):
 
     def __str__(self) -> str:
         return str(self.id)
+
+    @property
+    def public_name(self) -> str:
+        """The recipient's name, only if they chose to show it on the public link."""
+        return self.recipient.name if self.shared and self.recipient is not None else ""

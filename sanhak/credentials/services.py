@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import uuid
 from datetime import UTC
 from typing import Any
 
@@ -109,7 +110,7 @@ def key_document(key: IssuerKey) -> Json:
     }
 
 
-def _now_iso() -> str:
+def now_iso() -> str:
     return timezone.now().astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
@@ -120,7 +121,7 @@ def credential_sign(*, document: Json, institution: Institution, created: str | 
         document=document,
         private_key=private_key(key),
         verification_method=key_url(key),
-        created=created or _now_iso(),
+        created=created or now_iso(),
     )
 
 
@@ -169,6 +170,13 @@ def credential_revoke(*, entry: StatusEntry, by: Any, reason: str) -> StatusEntr
     return entry
 
 
+def credential_share(*, credential: IssuedCredential, shared: bool) -> IssuedCredential:
+    """The recipient shows (or hides) their name on the credential's public link."""
+    IssuedCredential.objects.filter(pk=credential.pk).update(shared=shared)
+    credential.shared = shared
+    return credential
+
+
 def _revoked_indexes(institution: Institution) -> list[int]:
     return list(StatusEntry.objects.filter(institution=institution, revoked=True).values_list("index", flat=True))
 
@@ -180,7 +188,7 @@ def encoded_list(institution: Institution) -> str:
 def status_list_credential(institution: Institution, *, created: str | None = None) -> Json:
     """The institution's BitstringStatusListCredential (revocation), signed with its issuer key."""
     url = status_list_url(institution)
-    now = created or _now_iso()
+    now = created or now_iso()
     document: Json = {
         "@context": [VC_V2],
         "id": url,
@@ -206,10 +214,25 @@ def status_list_bits(url: str) -> bytes | None:
     return statuslist.bitstring(_revoked_indexes(institution))
 
 
-def credential_issue(*, document: Json, institution: Institution, created: str | None = None) -> IssuedCredential:
+def credential_issue(
+    *,
+    document: Json,
+    institution: Institution,
+    created: str | None = None,
+    credential_id: uuid.UUID | None = None,
+    recipient: Any = None,
+    certificate_number: str | None = None,
+) -> IssuedCredential:
     """Sign `document` with a fresh revocation status entry and keep it for its public link."""
     with transaction.atomic():
         entry = status_entry_allocate(institution)
         unsigned = {**document, "credentialStatus": credential_status(entry)}
         signed = credential_sign(document=unsigned, institution=institution, created=created)
-        return IssuedCredential.objects.create(institution=institution, status_entry=entry, document=signed)
+        return IssuedCredential.objects.create(
+            id=credential_id or uuid.uuid4(),
+            institution=institution,
+            status_entry=entry,
+            document=signed,
+            recipient=recipient,
+            certificate_number=certificate_number,
+        )

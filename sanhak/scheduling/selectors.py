@@ -80,7 +80,7 @@ def term_offerings(*, term: str, institution: Institution | None) -> list[Offeri
 
 def plan_of(offering: Offering) -> OfferingPlan:
     try:
-        plan: OfferingPlan = offering.plan  # type: ignore[attr-defined]  # the reverse one-to-one
+        plan: OfferingPlan = offering.plan  # the reverse one-to-one
     except OfferingPlan.DoesNotExist:
         return DEFAULT_PLAN
     return plan

@@ -135,7 +135,7 @@ def certificate_pdf(request: AuthedRequest, pk: uuid.UUID) -> HttpResponse:
     verify_url = request.build_absolute_uri(reverse("credentials:verify_stored", args=[stored.pk]))
     data = badges.certificate_data(stored, verify_url=verify_url)
     response = HttpResponse(pdf.certificate_pdf(data), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, f"{stored.certificate_number}.pdf") or ""
+    response["Content-Disposition"] = content_disposition_header(True, f"{stored.certificate_number}.pdf") or ""
     return response
 
 

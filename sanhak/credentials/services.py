@@ -13,8 +13,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -203,6 +204,21 @@ def status_list_credential(institution: Institution, *, created: str | None = No
         },
     }
     return credential_sign(document=document, institution=institution, created=now)
+
+
+def status_list_published(institution: Institution) -> Json:
+    """The signed status list as served: re-signed only when a revocation changed it (or after a day),
+    not on every request."""
+    state = StatusEntry.objects.filter(institution=institution, revoked=True).aggregate(
+        n=Count("id"), last=Max("revoked_at")
+    )
+    last = state["last"].isoformat() if state["last"] else "-"
+    key = f"credentials:status-list:{institution.pk}:{state['n']}:{last}"
+    document = cache.get(key)
+    if document is None:
+        document = status_list_credential(institution)
+        cache.set(key, document, 24 * 3600)
+    return document
 
 
 def status_list_bits(url: str) -> bytes | None:

@@ -46,7 +46,7 @@ def issuer_key(request: HttpRequest, code: str, pk: int) -> JsonResponse:
 
 def status_list(request: HttpRequest, code: str) -> JsonResponse:
     institution = get_object_or_404(Institution, code=code)
-    return _json(request, services.status_list_credential(institution))
+    return _json(request, services.status_list_published(institution))
 
 
 def verify_page(request: HttpRequest) -> HttpResponse:

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from sanhak.courses.models import Offering, Session
@@ -116,8 +116,10 @@ def offering_figures(
     until: dt.datetime | None = None,
     lessons: list[Lesson] | None = None,
     quizzes: list[Quiz] | None = None,
+    per_lesson: bool = False,
 ) -> dict[int, Figures]:
-    """Figures per enrollment id. Attendance counts the sessions that started before `until` (default:
+    """Figures per enrollment id (`per_lesson`: also which lessons are done and how much of each video
+    was watched, for one trainee's classroom). Attendance counts the sessions that started before `until` (default:
     now); the completion decision passes the offering's end so that every session counts."""
     until = until or timezone.now()
     enrollments = learning_enrollments(offering) if enrollments is None else enrollments
@@ -133,22 +135,31 @@ def offering_figures(
     if not figures:
         return figures
 
-    for enrollment_id, lesson_id, watched, spent, seen, completed in LessonProgress.objects.filter(
-        enrollment__offering=offering, lesson__module__offering=offering
-    ).values_list(
-        "enrollment_id", "lesson_id", "watched_seconds", "time_spent_seconds", "last_seen_at", "completed_at"
-    ):
-        if (found := figures.get(enrollment_id)) is None:
-            continue
-        fig = found
-        fig.time_spent_seconds += spent
-        fig.last_seen_at = max(fig.last_seen_at, seen) if fig.last_seen_at else seen
-        if durations.get(lesson_id):
-            fig.video_share[lesson_id] = min(watched / durations[lesson_id], 1.0)
-        if completed is not None:
-            fig.completed_lessons.add(lesson_id)
-            if lesson_id in required:
-                fig.lessons_done += 1
+    progress = LessonProgress.objects.filter(enrollment__offering=offering, lesson__module__offering=offering)
+    if per_lesson:
+        for enrollment_id, lesson_id, watched, spent, seen, completed in progress.values_list(
+            "enrollment_id", "lesson_id", "watched_seconds", "time_spent_seconds", "last_seen_at", "completed_at"
+        ):
+            if (found := figures.get(enrollment_id)) is None:
+                continue
+            fig = found
+            fig.time_spent_seconds += spent
+            fig.last_seen_at = max(fig.last_seen_at, seen) if fig.last_seen_at else seen
+            if durations.get(lesson_id):
+                fig.video_share[lesson_id] = min(watched / durations[lesson_id], 1.0)
+            if completed is not None:
+                fig.completed_lessons.add(lesson_id)
+                if lesson_id in required:
+                    fig.lessons_done += 1
+    else:  # totals only, summed by the database (a 200-trainee table reads 200 rows, not 2,000)
+        for row in progress.values("enrollment_id").annotate(
+            spent=Sum("time_spent_seconds"),
+            seen=Max("last_seen_at"),
+            done=Count("id", filter=Q(completed_at__isnull=False, lesson_id__in=required)),
+        ):
+            if (found := figures.get(row["enrollment_id"])) is None:
+                continue
+            found.time_spent_seconds, found.last_seen_at, found.lessons_done = row["spent"], row["seen"], row["done"]
 
     for enrollment_id, quiz_id, score, top in QuizAttempt.objects.filter(
         enrollment__offering=offering, quiz__offering=offering, submitted_at__isnull=False

@@ -87,7 +87,9 @@ def classroom(request: AuthedRequest, pk: int) -> HttpResponse:
     figures = None
     completion = None
     if enrollment is not None:
-        figures = selectors.offering_figures(offering, [enrollment], lessons=lessons, quizzes=quizzes)[enrollment.pk]
+        figures = selectors.offering_figures(offering, [enrollment], lessons=lessons, quizzes=quizzes, per_lesson=True)[
+            enrollment.pk
+        ]
         completion = Completion.objects.filter(enrollment=enrollment).select_related("credential").first()
     return render(
         request,

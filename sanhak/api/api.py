@@ -26,6 +26,7 @@ from sanhak.courses.api import router as courses_router
 from sanhak.credentials.api import router as credentials_router
 from sanhak.enrollment.api import router as enrollment_router
 from sanhak.labs.api import router as labs_router
+from sanhak.learning.api import router as learning_router
 
 if TYPE_CHECKING:
     from ninja.operation import Operation
@@ -78,6 +79,7 @@ api.add_router("", courses_router)
 api.add_router("", companies_router)
 api.add_router("", enrollment_router)
 api.add_router("", labs_router)
+api.add_router("", learning_router)
 api.add_router("", credentials_router)
 
 # Last: any other path under /api/ is a JSON 404 rather than the site's HTML error page.

@@ -4,6 +4,7 @@ credential fails verification with the right reason, the original passes."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 
@@ -53,7 +54,7 @@ def test_trainee_watches_passes_completes_downloads_and_a_tampered_copy_fails(li
 
     # The offering ends; the daily job decides completion.
     type(room.offering).objects.filter(pk=room.offering.pk).update(
-        end_date=room.offering.end_date - __import__("datetime").timedelta(days=1)
+        end_date=room.offering.end_date - dt.timedelta(days=1)
     )
     assert completions_decide_due() == 1
     completion = Completion.objects.get(enrollment__trainee=personas.student)

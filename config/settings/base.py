@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "sanhak.labs",
     "sanhak.credentials",
     "sanhak.scheduling",
+    "sanhak.demand",
     "sanhak.api",
 ]
 

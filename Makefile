@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
-.PHONY: run setup test lint bench bench-web bench-labs bench-itc2019 bench-schedule deps migrate static demo browser-deps messages
+.PHONY: run setup test lint bench bench-web bench-labs bench-itc2019 bench-schedule bench-learning deps migrate static demo browser-deps messages
 
 run: setup
 	@$(PY) manage.py demo_banner --port $(PORT)
@@ -43,7 +43,7 @@ lint: deps
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy sanhak config
 
-bench: bench-web bench-labs bench-itc2019 bench-schedule
+bench: bench-web bench-labs bench-itc2019 bench-schedule bench-learning
 
 bench-web: deps
 	$(PY) bench/run.py
@@ -56,6 +56,9 @@ bench-itc2019: deps
 
 bench-schedule: deps
 	$(PY) bench/schedule_term.py
+
+bench-learning: deps
+	$(PY) bench/learning.py
 
 messages: deps
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=bench

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from sanhak.accounts.models import Role, TraineeProfile, User
 from sanhak.companies.models import Company, CompanyQuerySet
 from sanhak.courses.models import Offering
+from sanhak.demand.models import SurveyResponse
 from sanhak.enrollment.models import Enrollment
 from sanhak.labs.models import Equipment, Reservation
 
@@ -243,4 +244,54 @@ def progress_visible(user: Any, pk: Any) -> tuple[Offering, QuerySet[Enrollment]
         mine = learners.filter(trainee__trainee_profile__employer_id__in=user.managed_company_ids)
         if mine.exists():
             return offering, mine
+    raise _denied()
+
+
+# --- demand surveys ---------------------------------------------------------------------------------
+
+
+def survey_response_for(user: Any, pk: Any) -> SurveyResponse:
+    """A company's survey response: its own managers (to answer) and the program office (to read and
+    reopen). Another company's answers do not exist for a company manager (404)."""
+    user = _authenticated(user)
+    responses = SurveyResponse.objects.select_related("round", "company")
+    if not user.is_program_admin:
+        responses = responses.filter(company_id__in=user.managed_company_ids)
+    try:
+        return responses.get(pk=int(pk))
+    except (SurveyResponse.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(_("응답을 찾을 수 없습니다. / Response not found.")) from exc
+
+
+def require_demand_staff(user: Any) -> User:
+    """The program office and the institutions' coordinators (statement mapping, gap analysis)."""
+    user = _authenticated(user)
+    if not (user.is_program_admin or user.is_coordinator):
+        raise _denied()
+    return user
+
+
+# --- demand ---------------------------------------------------------------------------------------
+
+
+def require_demand_analyst(user: Any) -> User:
+    """The gap analysis (company-level demand of every company): the program office and coordinators."""
+    user = _authenticated(user)
+    if not (user.is_program_admin or user.is_coordinator):
+        raise _denied()
+    return user
+
+
+def recommendation_audience(user: Any) -> tuple[str, Company | TraineeProfile | None]:
+    """Whose demand-based recommendations the user gets: ("manager", their company), ("worker", their
+    incumbent-worker profile with an employer) or ("no_employer", None) for a trainee without one
+    (students); everyone else 403."""
+    user = _authenticated(user)
+    if user.is_company_manager:
+        return "manager", managed_company(user)
+    if user.is_trainee:
+        profile = TraineeProfile.objects.filter(user=user).select_related("employer").first()
+        if profile is not None and profile.employer_id is not None:
+            return "worker", profile
+        return "no_employer", None
     raise _denied()

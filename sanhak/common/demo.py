@@ -32,10 +32,11 @@ from sanhak.companies.models import BRN_WEIGHTS, Company, IndustrialComplex, Ksi
 from sanhak.competencies.models import Competency, Track
 from sanhak.courses.models import Course, CourseCompetency, Mode, Offering, Program, Session
 from sanhak.courses.search import index_text
+from sanhak.demand.demo import demand_seed
 from sanhak.enrollment.models import Enrollment, Source, Status
 from sanhak.labs.demo import labs_seed
-from sanhak.learning.demo import learning_seed
 from sanhak.labs.models import Equipment, Reservation
+from sanhak.learning.demo import learning_seed
 from sanhak.scheduling.demo import scheduling_seed
 
 KST = ZoneInfo("Asia/Seoul")
@@ -1395,5 +1396,6 @@ def demo_seed(
         say(f"  labs: {n} pieces of equipment with their bookings")
         say(f"  timetabling: {scheduling_seed(personas=personas, rng=rng)} rooms")
         say(f"  online learning: {learning_seed(personas=personas, rng=rng)} offerings with lessons and a quiz")
+        say(f"  demand survey: {demand_seed(personas=personas, rng=rng)} companies answered")
     refresh_planner_statistics()
     return DemoSummary(scale=scale, seed=seed, counts=demo_counts(), seconds=time.perf_counter() - started)

@@ -14,4 +14,5 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         count = completions_decide_due()
-        self.stdout.write(f"{count} enrollment(s) decided")
+        if options["verbosity"] > 0:
+            self.stdout.write(f"{count} enrollment(s) decided")

@@ -163,11 +163,15 @@ class StatementIn:
 
 def track_for_level(level: int) -> Track:
     """The track whose range holds an NCS level (where two overlap, the higher one: level 4 is technical
-    personnel, level 6 R&D)."""
-    tracks = [t for t in Track.objects.order_by("-level_min") if t.level_min <= level <= t.level_max]
-    if not tracks:
+    personnel, level 6 R&D; level 1, below every track, goes to the nearest)."""
+    if not 1 <= level <= 8:
         raise DomainError(_("NCS 수준은 1~8입니다. / NCS levels are 1 to 8."), code="invalid_level")
-    return tracks[0]
+    tracks = list(Track.objects.order_by("-level_min"))
+    holding = [t for t in tracks if t.level_min <= level <= t.level_max]
+    if holding:
+        return holding[0]
+    # Below every track (level 1): the nearest one.
+    return min(tracks, key=lambda t: min(abs(level - t.level_min), abs(level - t.level_max)))
 
 
 def _check_editable(response: SurveyResponse, by: Any, today: dt.date) -> None:

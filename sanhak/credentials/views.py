@@ -132,6 +132,8 @@ def certificate_pdf(request: AuthedRequest, pk: uuid.UUID) -> HttpResponse:
     stored = _credential_for(request.user, pk)
     if stored.recipient_id != request.user.pk:
         personal_data_viewed(request=request, purpose="certificate_pdf", subject_ids=[stored.recipient_id or 0])
+    if not hasattr(stored, "completion"):  # a credential replaced after a revocation: no printed certificate
+        raise Http404(_("이 증명에는 인쇄용 수료증이 없습니다. / This credential has no printed certificate."))
     verify_url = request.build_absolute_uri(reverse("credentials:verify_stored", args=[stored.pk]))
     data = badges.certificate_data(stored, verify_url=verify_url)
     response = HttpResponse(pdf.certificate_pdf(data), content_type="application/pdf")

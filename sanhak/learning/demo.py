@@ -7,7 +7,7 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from django.core.files import File
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q
 from django.utils import timezone
 
@@ -41,19 +41,26 @@ QUESTIONS: list[tuple[str, list[tuple[str, bool]], list[str]]] = [
 ]  # fmt: skip
 
 
+def sample_video() -> SimpleUploadedFile:
+    """The 6-second sample video shipped with the app (demo content, tests)."""
+    return SimpleUploadedFile("sample-lesson.webm", (SAMPLES / "sample-lesson.webm").read_bytes(), "video/webm")
+
+
+def sample_pdf() -> SimpleUploadedFile:
+    return SimpleUploadedFile("safety-checklist.pdf", (SAMPLES / "sample-document.pdf").read_bytes(), "application/pdf")
+
+
 def _content_create(offering: Offering) -> None:
     intro = services.module_create(offering=offering, title="1주차 · 과정 소개와 안전")
     services.lesson_create(module=intro, title="과정 안내", kind=Lesson.Kind.TEXT, body=INTRO_HTML)
-    with (SAMPLES / "sample-lesson.webm").open("rb") as fh:
-        video = File(fh, name="sample-lesson.webm")
-        video.content_type = "video/webm"  # type: ignore[attr-defined]
-        services.lesson_create(
-            module=intro, title="현장 영상: 자동화 셀 둘러보기", kind=Lesson.Kind.VIDEO, file=video, duration_seconds=6
-        )  # type: ignore[arg-type]
-    with (SAMPLES / "sample-document.pdf").open("rb") as fh:
-        doc = File(fh, name="safety-checklist.pdf")
-        doc.content_type = "application/pdf"  # type: ignore[attr-defined]
-        services.lesson_create(module=intro, title="협동로봇 안전 점검표", kind=Lesson.Kind.DOCUMENT, file=doc)  # type: ignore[arg-type]
+    services.lesson_create(
+        module=intro,
+        title="현장 영상: 자동화 셀 둘러보기",
+        kind=Lesson.Kind.VIDEO,
+        file=sample_video(),
+        duration_seconds=6,
+    )
+    services.lesson_create(module=intro, title="협동로봇 안전 점검표", kind=Lesson.Kind.DOCUMENT, file=sample_pdf())
     review = services.module_create(offering=offering, title="2주차 · 이해도 점검")
     quiz = services.quiz_create(
         offering=offering, module=review, title="1주차 확인 퀴즈", max_attempts=2, time_limit_minutes=10,

@@ -5,6 +5,7 @@ queries however many trainees an offering has)."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,11 @@ from sanhak.learning.models import (
     Quiz,
     QuizAttempt,
 )
+
+
+def _shown(value: float) -> float:
+    """One decimal, rounded down, so that a value shown as meeting a threshold does meet it."""
+    return math.floor(value * 10) / 10
 
 
 @dataclass
@@ -68,7 +74,7 @@ class Figures:
         att, quiz = self.attendance_percent, self.quiz_average
         if rule.min_attendance_percent is not None and att is not None:
             checks["attendance"] = {
-                "value": round(att, 1),
+                "value": _shown(att),
                 "required": rule.min_attendance_percent,
                 "met": att >= rule.min_attendance_percent,
                 "present": self.present,
@@ -79,7 +85,7 @@ class Figures:
             }
         if rule.min_quiz_average is not None and quiz is not None:
             checks["quiz_average"] = {
-                "value": round(quiz, 1),
+                "value": _shown(quiz),
                 "required": rule.min_quiz_average,
                 "met": quiz >= rule.min_quiz_average,
                 "best": {str(k): (round(v, 1) if v is not None else None) for k, v in self.quiz_best.items()},

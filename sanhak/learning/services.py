@@ -6,6 +6,7 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import math
 import random
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -43,6 +44,7 @@ from sanhak.learning.models import (
 )
 
 MAX_BEAT_SECONDS = 60  # one progress report covers at most a minute of playback
+MAX_VIDEO_SECONDS = 24 * 3600  # a duration reported by a player beyond this is not believed
 SUBMIT_GRACE = dt.timedelta(seconds=30)  # network slack after a quiz's time limit
 QR_STEP_SECONDS = 30  # the attendance code changes every 30 seconds
 QR_EARLY = dt.timedelta(minutes=15)  # check-in opens 15 minutes before a session
@@ -256,7 +258,15 @@ def lesson_progress_record(
     little slack), so a script cannot mark a whole video watched in one request."""
     now = now or timezone.now()
     row = _progress_row(enrollment=enrollment, lesson=lesson)
-    if duration and lesson.kind == Lesson.Kind.VIDEO and not lesson.duration_seconds:
+    if not (math.isfinite(start) and math.isfinite(end)):  # NaN/Infinity parse from JSON: nothing played
+        start = end = 0.0
+    if (
+        duration is not None
+        and math.isfinite(duration)
+        and 1 <= duration <= MAX_VIDEO_SECONDS
+        and lesson.kind == Lesson.Kind.VIDEO
+        and not lesson.duration_seconds
+    ):
         lesson.duration_seconds = int(duration)
         lesson.save(update_fields=["duration_seconds"])
     since = min(max((now - row.last_seen_at).total_seconds(), 0.0), MAX_BEAT_SECONDS)
@@ -331,23 +341,23 @@ def quiz_attempt_start(
             if open_attempt.deadline is None or now <= open_attempt.deadline + SUBMIT_GRACE:
                 return open_attempt
             _close_timed_out(open_attempt, now)
-        if len(attempts) >= quiz.max_attempts:
-            raise ConflictError(
-                _("응시 가능 횟수(%(n)d회)를 모두 사용했습니다. / You have used all %(n)d attempts.")
-                % {"n": quiz.max_attempts}
+        if len(attempts) < quiz.max_attempts:
+            plan = _plan(quiz, rng or random.SystemRandom())
+            points = dict(Question.objects.filter(pk__in=[p["q"] for p in plan]).values_list("pk", "points"))
+            deadline = now + dt.timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
+            return QuizAttempt.objects.create(
+                quiz=quiz,
+                enrollment=enrollment,
+                number=len(attempts) + 1,
+                plan=plan,
+                started_at=now,
+                deadline=deadline,
+                max_score=sum(points.values()),
             )
-        plan = _plan(quiz, rng or random.SystemRandom())
-        points = dict(Question.objects.filter(pk__in=[p["q"] for p in plan]).values_list("pk", "points"))
-        deadline = now + dt.timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
-        return QuizAttempt.objects.create(
-            quiz=quiz,
-            enrollment=enrollment,
-            number=len(attempts) + 1,
-            plan=plan,
-            started_at=now,
-            deadline=deadline,
-            max_score=sum(points.values()),
-        )
+    # Refused after the commit, so that an expired attempt closed above stays closed (and counted).
+    raise ConflictError(
+        _("응시 가능 횟수(%(n)d회)를 모두 사용했습니다. / You have used all %(n)d attempts.") % {"n": quiz.max_attempts}
+    )
 
 
 def _close_timed_out(attempt: QuizAttempt, now: dt.datetime) -> None:
@@ -478,7 +488,10 @@ def attendance_check_in(*, session: Session, user: User, token: str, now: dt.dat
             "outside_window",
         )
     step = int(now.timestamp()) // QR_STEP_SECONDS
-    if not any(hmac.compare_digest(token.lower(), attendance_token(session, s)) for s in (step, step - 1, step - 2)):
+    # The code on the screen now, or the one just before it (scanned as it changed): 30 to 60 seconds.
+    # Compared as bytes: compare_digest raises TypeError on a str with non-ASCII characters.
+    given = token.strip().lower().encode("utf-8")
+    if not any(hmac.compare_digest(given, attendance_token(session, s).encode("ascii")) for s in (step, step - 1)):
         raise _err(
             _(
                 "QR 코드가 만료되었거나 올바르지 않습니다. 화면의 새 코드를 다시 찍어 주세요. / The code has expired or is wrong: scan the new one on the screen."
@@ -519,6 +532,9 @@ def attendance_mark(*, session: Session, enrollment: Enrollment, status: str, by
     if enrollment.offering_id != session.offering_id or enrollment.status not in LEARNING_STATUSES:
         raise _err(_("이 수업의 수강생이 아닙니다. / Not a trainee of this session."))
     with transaction.atomic():
+        # Queue on the enrollment's row, as a check-in does, so that a mark and a scan at the same moment
+        # do not both insert the first record (and take the locks in the same order).
+        Enrollment.objects.select_for_update().filter(pk=enrollment.pk).first()
         existing = Attendance.objects.select_for_update().filter(session=session, enrollment=enrollment).first()
         if existing is not None and existing.status != status and not reason.strip():
             raise _err(
@@ -603,7 +619,8 @@ def completion_override(*, completion: Completion, passed: bool, by: User, reaso
     from sanhak.credentials.badges import completion_credential_issue
     from sanhak.credentials.services import credential_revoke
 
-    if not reason.strip():
+    reason = reason.strip()[:300]
+    if not reason:
         raise _err(_("조정 사유를 입력하세요. / Give a reason for the override."), "reason_required")
     with transaction.atomic():
         completion = (
@@ -612,11 +629,11 @@ def completion_override(*, completion: Completion, passed: bool, by: User, reaso
         if completion.passed == passed:
             raise ConflictError(_("판정이 이미 그렇습니다. / The decision is already that."))
         CompletionOverride.objects.create(
-            completion=completion, by=by, from_passed=completion.passed, to_passed=passed, reason=reason.strip()[:300]
+            completion=completion, by=by, from_passed=completion.passed, to_passed=passed, reason=reason
         )
         completion.passed = passed
         completion.overridden_by = by
-        completion.override_reason = reason.strip()[:300]
+        completion.override_reason = reason
         completion.save(update_fields=["passed", "overridden_by", "override_reason", "updated_at"])
         enrollment = completion.enrollment
         if passed:

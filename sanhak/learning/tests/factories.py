@@ -7,23 +7,12 @@ import datetime as dt
 from types import SimpleNamespace
 from typing import Any
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from sanhak.enrollment.services import enrollment_apply, enrollment_approve
 from sanhak.learning import services
-from sanhak.learning.demo import SAMPLES
+from sanhak.learning.demo import sample_video
 from sanhak.learning.models import Lesson
-
-
-def sample_video() -> SimpleUploadedFile:
-    return SimpleUploadedFile("sample.webm", (SAMPLES / "sample-lesson.webm").read_bytes(), content_type="video/webm")
-
-
-def sample_pdf() -> SimpleUploadedFile:
-    return SimpleUploadedFile(
-        "checklist.pdf", (SAMPLES / "sample-document.pdf").read_bytes(), content_type="application/pdf"
-    )
 
 
 def classroom_create(personas: Any, catalog: Any, *, trainees: tuple[Any, ...] = ()) -> SimpleNamespace:

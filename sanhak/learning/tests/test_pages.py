@@ -13,6 +13,7 @@ from sanhak.accounts.models import Role, RoleAssignment, TraineeProfile, User
 from sanhak.common.models import PersonalDataAccess
 from sanhak.enrollment.models import Enrollment
 from sanhak.learning import services
+from sanhak.learning.demo import sample_pdf
 from sanhak.learning.models import (
     Attendance,
     AttendanceChange,
@@ -25,7 +26,7 @@ from sanhak.learning.models import (
     Quiz,
     QuizAttempt,
 )
-from sanhak.learning.tests.factories import classroom_create, sample_pdf
+from sanhak.learning.tests.factories import classroom_create
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,10 @@
 """Korean need statements → ranked competency suggestions, each with the words that justify it.
 
-Three kinds of evidence are added up per competency code:
+Four kinds of evidence are added up per competency code:
 
-1. **Concept lexicon** (`data/lexicon.csv`): curated Korean smart-manufacturing terms, synonyms,
+1. **Concept lexicon** (`data/lexicon.csv` for terms, `data/lexicon_indirect.csv` for the symptoms,
+   consequences, goals and colloquial phrasings a factory person writes instead: "헛동작",
+   "위치가 틀어져", "납기 맞추느라 야근"): curated Korean smart-manufacturing terms, synonyms,
    loanwords, abbreviations and colloquial phrasings ("라인이 서요", "엑셀로 관리", "찍힘") with a
    weight per competency. Patterns are matched on the normalized statement (lower case, spaces and
    punctuation removed, so "설비 종합효율" and "설비종합효율" are the same), on whole words with an
@@ -12,7 +14,14 @@ Three kinds of evidence are added up per competency code:
 2. **BM25 over the catalog** (name, description, keywords): the catalog is split into Kiwi
    morphemes once, when the mapper is built; a statement is matched against that morpheme
    vocabulary by substring lookup inside each word, so no morphological analysis runs per statement.
-3. **Confirmed examples** (optional): statements that staff mapped to codes. Their character
+   Words every statement uses (`data/generic_words.txt`: 제품, 부품, 사람, 설비, 관리 …) count only
+   `Weights.generic` of their weight, in the lexicon and in BM25 (37 short catalog texts make them
+   look rare). Lexicon hits in the clause that carries the wish (after the last "…는데", "…아니라" or
+   sentence end before "싶다", "필요", "좋겠다") weigh `1 + Weights.goal` times as much.
+3. **Profiles** (`data/profiles.csv`): a plain-language paragraph per code; the statement's character
+   bigrams are matched against each code's tf-idf bigram vector (catalog text + profile), a fallback
+   for wordings no lexicon pattern covers.
+4. **Confirmed examples** (optional): statements that staff mapped to codes. Their character
    bigrams form a tf-idf centroid per code (Rocchio), so a new statement that shares wording with
    confirmed ones for a code gets that code's weight, even when the lexicon has no entry for it.
 
@@ -22,6 +31,7 @@ evidence words. `default_mapper()` is the process-wide mapper built from the dat
 
 from __future__ import annotations
 
+import bisect
 import csv
 import hashlib
 import math
@@ -36,6 +46,12 @@ from typing import Any
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LEXICON_FILE = DATA_DIR / "lexicon.csv"
+# symptoms, consequences, goals and colloquial phrasings of each competency (same format)
+INDIRECT_LEXICON_FILE = DATA_DIR / "lexicon_indirect.csv"
+# words every factory statement uses ("제품", "설비", "사람", "필요"): weak evidence for any one code
+GENERIC_FILE = DATA_DIR / "generic_words.txt"
+# a plain-language paragraph per code: what a factory person says when the competency is missing
+PROFILE_FILE = DATA_DIR / "profiles.csv"
 HELDOUT_FILE = Path(__file__).resolve().parent / "tests" / "data" / "heldout_statements.csv"
 
 # ------------------------------------------------------------------------------------ text
@@ -117,6 +133,26 @@ _VERB_ENDINGS = (
     "던",
     "요",
 )
+
+
+# The wish or need of a statement ("… 배우고 싶어요", "… 이 필요합니다", "… 했으면 좋겠다").
+_GOAL_MARKERS = ("싶", "좋겠", "필요", "해야", "원합", "원해", "바랍", "었으면", "았으면", "했으면", "였으면")
+# Where the clause that carries the wish starts: a sentence end, or a connective after which comes the
+# point ("…했는데 …", "… 아니라 …", "…지만 …").
+_CLAUSE_BREAKS = (".", "!", "?", "\n", ";", "는데", "은데", "인데", "지만", "아니라", "말고", "근데")
+
+
+def goal_clause_start(text: str) -> int:
+    """The position in `text` where the clause holding the last wish marker starts (0 if none)."""
+    marker = max(text.rfind(m) for m in _GOAL_MARKERS)
+    if marker <= 0:
+        return 0
+    start = 0
+    for brk in _CLAUSE_BREAKS:
+        at = text.rfind(brk, 0, marker)
+        if at >= 0:
+            start = max(start, at + len(brk))
+    return start
 
 
 def _is_hangul(ch: str) -> bool:
@@ -291,6 +327,10 @@ class Weights:
     keyword_boost: int = 2  # catalog keywords count this many times in a code's BM25 document
     bm25_k1: float = 1.2
     bm25_b: float = 0.5
+    generic: float = 0.3  # a lexicon pattern or BM25 term made only of generic words counts this much
+    profile: float = 2.0  # character-bigram similarity to each code's profile paragraph
+    profile_evidence: float = 0.15  # a word shows as evidence of profile similarity from this much on
+    goal: float = 0.3  # extra weight of lexicon hits in the clause that states the wish (~고 싶다, ~필요)
 
 
 # ---------------------------------------------------------------- the term matcher
@@ -425,6 +465,37 @@ def _parse_term(raw: str) -> tuple[int, str, bool] | None:
     return (_SUBSTRING, text, anchored)
 
 
+def load_generic(path: Path = GENERIC_FILE) -> frozenset[str]:
+    """Generic words, compacted (one or more a line, separated by spaces; # starts a comment)."""
+    if not path.exists():
+        return frozenset()
+    words: set[str] = set()
+    with path.open(encoding="utf-8") as fh:
+        for raw in fh:
+            line = raw.split("#", 1)[0]
+            words.update(_compact(w) for w in line.split() if _compact(w))
+    return frozenset(words)
+
+
+def load_profiles(path: Path = PROFILE_FILE) -> dict[str, str]:
+    """code → profile paragraph (`code,profile_ko` CSV); several rows of one code are joined."""
+    if not path.exists():
+        return {}
+    profiles: dict[str, str] = defaultdict(str)
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(line for line in fh if not line.startswith("#")):
+            profiles[row["code"].strip()] += " " + row["profile_ko"]
+    return dict(profiles)
+
+
+def default_lexicon() -> list[tuple[str, float, str]]:
+    """The curated terms and the indirect phrasings together."""
+    rows = load_lexicon(LEXICON_FILE)
+    if INDIRECT_LEXICON_FILE.exists():
+        rows += load_lexicon(INDIRECT_LEXICON_FILE)
+    return rows
+
+
 def load_lexicon(path: Path = LEXICON_FILE) -> list[tuple[str, float, str]]:
     """(code, weight, pattern) rows of the lexicon file (lines starting with # are comments)."""
     rows: list[tuple[str, float, str]] = []
@@ -485,9 +556,12 @@ class NeedMapper:
         self._matcher = _Matcher()
         self._patterns: list[_Pattern] = []
         self._patterns_of: dict[int, list[int]] = defaultdict(list)
-        self._build_lexicon(load_lexicon() if lexicon is None else lexicon)
+        self._generic = load_generic()
+        self._build_lexicon(default_lexicon() if lexicon is None else lexicon)
         self._bm25: dict[int, list[tuple[str, float]]] = {}
         self._build_bm25()
+        self._profile: dict[str, list[tuple[str, float]]] = {}
+        self._build_profiles(load_profiles())
         self._learned: _Learned | None = None
         if examples:
             self._learned = self._learn(examples)
@@ -512,8 +586,9 @@ class NeedMapper:
             else:
                 if not conjuncts:
                     continue
+                generic = all(self._matcher.terms[t].text in self._generic for alts in conjuncts for t in alts)
                 pid = len(self._patterns)
-                self._patterns.append(_Pattern(code, weight, conjuncts))
+                self._patterns.append(_Pattern(code, weight * self.weights.generic if generic else weight, conjuncts))
                 for alternatives in conjuncts:
                     for tid in alternatives:
                         if pid not in self._patterns_of[tid]:
@@ -544,6 +619,8 @@ class NeedMapper:
             for term, tf in counts.items():
                 idf = math.log(1 + (n_docs - df[term] + 0.5) / (df[term] + 0.5))
                 norm = tf * (w.bm25_k1 + 1) / (tf + w.bm25_k1 * (1 - w.bm25_b + w.bm25_b * length / avgdl))
+                if term in self._generic:  # 37 short documents make "사람" or "제품" look rare
+                    norm *= w.generic
                 postings[term].append((entry.code, idf * norm))
         self._bm25_terms = _Matcher()
         for term, post in postings.items():
@@ -551,6 +628,37 @@ class NeedMapper:
                 continue
             tid = self._bm25_terms.add(_SUBSTRING, term) if len(term) >= 2 else self._bm25_terms.add(_NOUN, term)
             self._bm25[tid] = post
+
+    def _build_profiles(self, profiles: Mapping[str, str]) -> None:
+        """Character bigrams (inside words) of each code's catalog text and profile paragraph, as
+        unit-length tf-idf vectors: a statement is compared with them by the bigrams it shares, so
+        conjugations, compounds and spacing variants still meet ("벗겨져요" and "벗겨진다" share 벗겨).
+        Bigrams found in many profiles ("설비", "제품") get a low idf by themselves."""
+        if not self.weights.profile:
+            return
+        docs: dict[str, dict[str, float]] = {}
+        for entry in self.catalog:
+            text = " ".join([entry.name_ko, entry.description, *entry.keywords, profiles.get(entry.code, "")])
+            counts: dict[str, float] = defaultdict(float)
+            norm = normalize(text)
+            compact = norm.compact
+            for start, end in norm.words:
+                for i in range(start, end - 1):
+                    counts[compact[i : i + 2]] += 1
+            docs[entry.code] = counts
+        n_docs = len(docs)
+        df: dict[str, int] = defaultdict(int)
+        for counts in docs.values():
+            for gram in counts:
+                df[gram] += 1
+        postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        for code, counts in docs.items():
+            vector = {g: (1 + math.log(tf)) * math.log(n_docs / df[g]) for g, tf in counts.items()}
+            length = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+            for gram, value in vector.items():
+                if value > 0:
+                    postings[gram].append((code, value / length))
+        self._profile = dict(postings)
 
     def _feature_set(self, norm: Normalized) -> dict[str, tuple[int, int]]:
         """What learning looks at, each with the span of the statement to show as evidence: the
@@ -639,6 +747,8 @@ class NeedMapper:
             "_patterns_of",
             "_bm25",
             "_bm25_terms",
+            "_generic",
+            "_profile",
         ):
             setattr(clone, name, getattr(self, name))
         clone._learned = clone._learn(examples) if examples else None
@@ -670,6 +780,11 @@ class NeedMapper:
                 candidates.update(self._patterns_of.get(tid, ()))
             size = max(1, len(norm.compact))
             slope = self.weights.position
+            goal, goal_from = self.weights.goal, size
+            if goal:
+                start = goal_clause_start(norm.text)
+                if start > 0:  # first compact position at or after the clause start
+                    goal_from = bisect.bisect_left(norm.index, start)
             fired: dict[str, list[tuple[float, list[tuple[int, int]]]]] = defaultdict(list)
             for pid in sorted(candidates):
                 pattern = self._patterns[pid]
@@ -681,8 +796,11 @@ class NeedMapper:
                         break
                     hits.append(hit)
                 else:
-                    where = max(start for start, _ in hits) / size
-                    fired[pattern.code].append((pattern.weight * (1 + slope * (where - 0.5)), hits))
+                    last_start = max(start for start, _ in hits)
+                    value = pattern.weight * (1 + slope * (last_start / size - 0.5))
+                    if last_start >= goal_from:
+                        value *= 1 + goal
+                    fired[pattern.code].append((value, hits))
             decay = self.weights.decay
             for code, items in fired.items():
                 items.sort(key=lambda item: -item[0])
@@ -705,7 +823,26 @@ class NeedMapper:
                     scores[code] += w_bm25 * value
                     if explain:
                         why[code].append((w_bm25 * value, norm.surface(s, e)))
-        # 3. what confirmed examples taught
+        # 3. similarity to each code's profile paragraph (character bigrams inside words)
+        w_profile = self.weights.profile
+        profile = self._profile
+        if w_profile and profile:
+            compact = norm.compact
+            grams: dict[str, tuple[int, int]] = {}
+            for start, end in norm.words:
+                for i in range(start, end - 1):
+                    grams.setdefault(compact[i : i + 2], (start, end))
+            if grams:
+                unit = w_profile / math.sqrt(len(grams))
+                for gram, span in grams.items():
+                    entries = profile.get(gram)
+                    if entries is None:
+                        continue
+                    for code, value in entries:
+                        scores[code] += unit * value
+                        if explain and unit * value >= self.weights.profile_evidence:
+                            why[code].append((unit * value, norm.word_surface(norm.word_of[span[0]])))
+        # 4. what confirmed examples taught
         model = self._learned if learned else None
         gamma = self.weights.learned
         if model is not None and gamma:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("courses/", include("sanhak.courses.urls")),
     path("enrollment/", include("sanhak.enrollment.urls")),
     path("learning/", include("sanhak.learning.urls")),
+    path("demand/", include("sanhak.demand.urls_gaps")),
     path("demand/", include("sanhak.demand.urls")),
     path("labs/", include("sanhak.labs.urls")),
     path("credentials/", include("sanhak.credentials.urls")),

@@ -23,6 +23,7 @@ from sanhak.common.permissions import AuthedRequest, login_required_view
 from sanhak.courses.forms import CatalogForm, NominateForm
 from sanhak.courses.models import Course, Offering
 from sanhak.courses.selectors import catalog_offerings, catalog_version, competencies_prefetch
+from sanhak.demand.selectors import course_demand
 from sanhak.enrollment import services as enrollment_services
 from sanhak.enrollment.models import Enrollment, Status
 
@@ -68,7 +69,13 @@ def course_detail(request: HttpRequest, code: str) -> HttpResponse:
         code=code,
     )
     offerings = course.offerings.order_by("-start_date")[:20]
-    return render(request, "courses/course_detail.html", {"course": course, "offerings": offerings})
+    # The demand it answers is not in catalog_version: an anonymous visitor's cached copy may show it up
+    # to the page cache's lifetime (60 s) late; logged-in visitors always get it fresh.
+    return render(
+        request,
+        "courses/course_detail.html",
+        {"course": course, "offerings": offerings, "trace": course_demand(course)},
+    )
 
 
 @anonymous_page_cache(catalog_version)

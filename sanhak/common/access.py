@@ -271,17 +271,6 @@ def require_demand_staff(user: Any) -> User:
     return user
 
 
-# --- demand ---------------------------------------------------------------------------------------
-
-
-def require_demand_analyst(user: Any) -> User:
-    """The gap analysis (company-level demand of every company): the program office and coordinators."""
-    user = _authenticated(user)
-    if not (user.is_program_admin or user.is_coordinator):
-        raise _denied()
-    return user
-
-
 def recommendation_audience(user: Any) -> tuple[str, Company | TraineeProfile | None]:
     """Whose demand-based recommendations the user gets: ("manager", their company), ("worker", their
     incumbent-worker profile with an employer) or ("no_employer", None) for a trainee without one

@@ -101,7 +101,7 @@ class SurveyResponse(TimeStampedModel):
                 condition=~Q(status="submitted") | Q(submitted_at__isnull=False), name="demand_submitted_has_time"
             ),
         ]
-        indexes = [models.Index(fields=["round", "status"])]
+        indexes = [models.Index(fields=["round", "status"]), models.Index(fields=["updated_at"])]
 
     def __str__(self) -> str:
         return f"{self.round_id}/{self.company_id} {self.status}"

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -28,6 +29,7 @@ from django.db.models import (
     Count,
     F,
     IntegerField,
+    Max,
     Q,
     QuerySet,
     Sum,
@@ -40,7 +42,15 @@ from sanhak.accounts.models import TraineeProfile, User
 from sanhak.companies.models import Company
 from sanhak.competencies.models import Competency, Track
 from sanhak.courses.models import Course, CourseCompetency, Offering
-from sanhak.demand.models import NeedItem, NeedStatement, PreferredMode, ResponseStatus, SurveyResponse
+from sanhak.courses.selectors import catalog_version
+from sanhak.demand.models import (
+    NeedItem,
+    NeedStatement,
+    PreferredMode,
+    ResponseStatus,
+    SurveyResponse,
+    SurveyRound,
+)
 from sanhak.enrollment.models import Enrollment, Status
 
 SEATS_PER_OFFERING = 20
@@ -309,7 +319,30 @@ def suggested_times(figure: DemandFigure) -> list[str]:
     return [slot for slot in TIME_SLOTS if figure.times.get(slot, 0) >= TIME_SHARE * base]
 
 
+def demand_version() -> str:
+    """Changes whenever a demand figure can: an answer saved, submitted or reopened (its updated_at), a
+    statement confirmed, a round changed. Three index look-ups."""
+    latest = [
+        SurveyResponse.objects.aggregate(m=Max("updated_at"))["m"],
+        NeedStatement.objects.aggregate(m=Max("confirmed_at"))["m"],
+        SurveyRound.objects.aggregate(m=Max("updated_at"))["m"],
+    ]
+    return "-".join(f"{t.timestamp():.6f}" if t else "0" for t in latest)
+
+
 def gap_table(filters: GapFilters) -> GapTable:
+    """`compute_gap_table`, kept in the cache until the demand or the catalog changes (the national
+    figures take a few hundred milliseconds to add up; checking the versions takes a few)."""
+    query = "&".join(f"{k}={v}" for k, v in sorted(filters.query().items()))
+    key = f"demand:gaps:{query}:{demand_version()}:{catalog_version()}"
+    table = cache.get(key)
+    if table is None:
+        table = compute_gap_table(filters)
+        cache.set(key, table, 3600)
+    return table
+
+
+def compute_gap_table(filters: GapFilters) -> GapTable:
     """Demand, supply and gap for every competency × track with any demand or supply (rows in competency
     code order, cells in track order), totals per track, and the new offerings that would close the
     positive gaps, largest first (then by the number of companies). Four queries."""

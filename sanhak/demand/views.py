@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -54,7 +55,9 @@ def rounds(request: AuthedRequest) -> HttpResponse:
     listing = SurveyRound.objects.annotate(
         targets=Count("responses"), submitted=Count("responses", filter=Q(responses__status=ResponseStatus.SUBMITTED))
     )
-    return render(request, "demand/rounds.html", {"rounds": listing, "form": form})
+    return render(
+        request, "demand/rounds.html", {"rounds": listing, "form": form, "gaps_url": reverse("demand_gaps:gaps")}
+    )
 
 
 @role_required(Role.PROGRAM_ADMIN)

@@ -74,7 +74,7 @@ def _filter_form(request: AuthedRequest) -> GapFilterForm:
 
 @login_required_view
 def gaps(request: AuthedRequest) -> HttpResponse:
-    access.require_demand_analyst(request.user)
+    access.require_demand_staff(request.user)
     form = _filter_form(request)
     filters = form.filters()
     table = selectors.gap_table(filters)
@@ -98,7 +98,7 @@ def _cell(code: str, track: str) -> tuple[Competency, Track]:
 
 @login_required_view
 def gap_demand(request: AuthedRequest, code: str, track: str) -> HttpResponse:
-    access.require_demand_analyst(request.user)
+    access.require_demand_staff(request.user)
     competency, track_obj = _cell(code, track)
     form = _filter_form(request)
     filters = form.filters()
@@ -122,7 +122,7 @@ def gap_demand(request: AuthedRequest, code: str, track: str) -> HttpResponse:
 
 @login_required_view
 def gap_supply(request: AuthedRequest, code: str, track: str) -> HttpResponse:
-    access.require_demand_analyst(request.user)
+    access.require_demand_staff(request.user)
     competency, track_obj = _cell(code, track)
     form = _filter_form(request)
     filters = form.filters()

@@ -26,6 +26,9 @@ PATHS = {
     "/api/labs/reservations/{reservation_id}/approve": {"post"},
     "/api/labs/reservations/{reservation_id}/reject": {"post"},
     "/api/credentials/verify": {"post"},
+    "/api/credentials/mine": {"get"},
+    "/api/credentials/{credential_id}/revoke": {"post"},
+    "/api/learning/offerings/{offering_id}/progress": {"get"},
 }
 PUBLIC = {
     "/api/courses",

@@ -9,6 +9,7 @@ sign/verify: Ed25519 over that 64-byte hash; `proofValue` is base58btc multibase
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +18,8 @@ import base58
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-from pyld import jsonld
+from frozendict import frozendict
+from pyld import context_resolver, jsonld
 from pyld.canon import URDNA2015
 from pyld.identifier_issuer import IdentifierIssuer
 
@@ -151,6 +153,50 @@ def _unknown_context(exc: BaseException) -> UnknownContextError | None:
         cause = getattr(current, "cause", None)
         stack.extend([current.__cause__, current.__context__, cause if isinstance(cause, BaseException) else None])
     return None
+
+
+def _context_key(context: Any) -> bytes:
+    """pyld keys its cache of resolved embedded (type-scoped) contexts by their RFC 8785 canonical JSON,
+    computed in pure Python for every typed node of every document. The key only has to be equal for equal
+    contexts and different otherwise: a key-sorted `json.dumps` (C) is exactly that, several times faster.
+    The RDF canonicalization itself (jsonld.py) keeps using RFC 8785."""
+    return json.dumps(context, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=dict).encode()
+
+
+context_resolver.canonicalize = _context_key
+
+
+_process_context = jsonld.JsonLdProcessor._process_context
+
+
+def _process_context_cached(  # noqa: PLR0917 - pyld's signature
+    self: jsonld.JsonLdProcessor,
+    active_ctx: Any,
+    local_ctx: Any,
+    options: Any,
+    override_protected: bool = False,
+    propagate: bool = True,
+    validate_scoped: bool = True,
+    cycles: Any = None,
+) -> Any:
+    """pyld caches each processed context against the identity (`_uuid`) of the active context it was
+    applied to, but a type-scoped context (one that does not propagate) is applied to a fresh clone with
+    a fresh identity, so it is processed again for every typed node of every document: most of the cost
+    of signing or verifying an Open Badge. When the active context is an immutable (frozen, cached)
+    one, give the clone an identity derived from it, so that the processed result is found in pyld's
+    cache the next time. Same results (the test vectors check them byte for byte), a third less time."""
+    frozen = isinstance(active_ctx, frozendict) and "_uuid" in active_ctx
+    if not propagate and frozen and not active_ctx.get("previousContext"):
+        child = self._clone_active_context(active_ctx)
+        child["previousContext"] = active_ctx
+        child["_uuid"] = f"{active_ctx['_uuid']}~scoped"
+        active_ctx = child
+    return _process_context(
+        self, active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
+    )
+
+
+jsonld.JsonLdProcessor._process_context = _process_context_cached
 
 
 def _rdf_dataset(expanded: Any) -> dict[str, Any]:

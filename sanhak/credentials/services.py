@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption,
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max
+from django.db.models import Count, FilteredRelation, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -224,10 +224,17 @@ def status_list_published(institution: Institution) -> Json:
 def status_list_bits(url: str) -> bytes | None:
     """The revocation bitstring of a status list this platform serves, from the database (no network)."""
     prefix, _sep, code = url.rstrip("/").rpartition("/")
-    institution = Institution.objects.filter(code=code).first() if prefix else None
-    if institution is None or status_list_url(institution) != url:
+    if not prefix or status_list_url(Institution(code=code)) != url:
         return None
-    return statuslist.bitstring(_revoked_indexes(institution))
+    # One query: the institution (None if unknown) with its revoked indexes, LEFT JOINed.
+    rows = list(
+        Institution.objects.filter(code=code)
+        .annotate(revoked_entry=FilteredRelation("status_entries", condition=Q(status_entries__revoked=True)))
+        .values_list("pk", "revoked_entry__index")
+    )
+    if not rows:
+        return None
+    return statuslist.bitstring([index for _pk, index in rows if index is not None])
 
 
 def credential_issue(

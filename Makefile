@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
-.PHONY: run setup test lint bench bench-web bench-labs bench-itc2019 bench-schedule bench-learning deps migrate static demo browser-deps messages
+.PHONY: run setup test lint bench bench-web bench-labs bench-itc2019 bench-schedule bench-learning bench-demand bench-map-needs deps migrate static demo browser-deps messages
 
 run: setup
 	@$(PY) manage.py demo_banner --port $(PORT)
@@ -43,7 +43,7 @@ lint: deps
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy sanhak config
 
-bench: bench-web bench-labs bench-itc2019 bench-schedule bench-learning
+bench: bench-web bench-labs bench-itc2019 bench-schedule bench-learning bench-demand bench-map-needs
 
 bench-web: deps
 	$(PY) bench/run.py
@@ -59,6 +59,12 @@ bench-schedule: deps
 
 bench-learning: deps
 	$(PY) bench/learning.py
+
+bench-demand: deps
+	$(PY) bench/demand.py
+
+bench-map-needs: deps
+	$(PY) bench/map_needs.py
 
 messages: deps
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=bench

@@ -66,7 +66,7 @@ def _out(credential: IssuedCredential) -> dict[str, object]:
         "certificate_number": credential.certificate_number or "",
         "name": summary["name"],
         "issuer": summary["issuer"],
-        "issued": summary["issued"],
+        "issued": summary["issued"].isoformat() if summary["issued"] else "",
         "revoked": bool(credential.status_entry and credential.status_entry.revoked),
         "shared": credential.shared,
         "public_url": reverse("credentials:verify_stored", args=[credential.pk]),

@@ -6,6 +6,7 @@ can check that it is theirs (`identity_matches`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 import uuid
@@ -132,6 +133,14 @@ def completion_credential_issue(*, enrollment: Enrollment) -> IssuedCredential:
     )
 
 
+def _date(value: Any) -> dt.date | None:
+    """The date part of an ISO date or date-time string, for display (None if it is not one)."""
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
 def summary(document: Json) -> Json:
     """What an OpenBadgeCredential says, for pages: read from the signed document itself."""
 
@@ -151,10 +160,10 @@ def summary(document: Json) -> Json:
         "description": achievement.get("description", ""),
         "criteria": criteria.get("narrative", ""),
         "hours": subject.get("creditsEarned"),
-        "start": subject.get("activityStartDate", ""),
-        "end": subject.get("activityEndDate", ""),
+        "start": _date(subject.get("activityStartDate")),
+        "end": _date(subject.get("activityEndDate")),
         "issuer": issuer.get("name", "") if isinstance(issuer, dict) else str(issuer or ""),
-        "issued": str(doc.get("validFrom", ""))[:10],
+        "issued": _date(doc.get("validFrom")),
         "alignments": [
             {"code": a.get("targetCode", ""), "name": a.get("targetName", ""), "level": a.get("targetDescription", "")}
             for a in alignments

@@ -72,9 +72,10 @@ def classroom(request: AuthedRequest, pk: int) -> HttpResponse:
     offering, enrollment = access.offering_classroom(request.user, pk)
     lessons = selectors.offering_lessons(offering)
     quizzes = selectors.offering_quizzes(offering)
-    modules: dict[int, dict[str, Any]] = {}
+    modules: dict[int, dict[str, Any]] = {
+        m.pk: {"module": m, "lessons": [], "quizzes": []} for m in offering.modules.all()
+    }
     for lesson in lessons:
-        modules.setdefault(lesson.module_id, {"module": lesson.module, "lessons": [], "quizzes": []})
         modules[lesson.module_id]["lessons"].append(lesson)
     loose = []
     for quiz in quizzes:
@@ -82,8 +83,6 @@ def classroom(request: AuthedRequest, pk: int) -> HttpResponse:
             modules[quiz.module_id]["quizzes"].append(quiz)
         else:
             loose.append(quiz)
-    for module in offering.modules.exclude(pk__in=list(modules)):
-        modules[module.pk] = {"module": module, "lessons": [], "quizzes": []}
     figures = None
     completion = None
     if enrollment is not None:

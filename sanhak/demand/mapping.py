@@ -21,9 +21,16 @@ Four kinds of evidence are added up per competency code:
 3. **Profiles** (`data/profiles.csv`): a plain-language paragraph per code; the statement's character
    bigrams are matched against each code's tf-idf bigram vector (catalog text + profile), a fallback
    for wordings no lexicon pattern covers.
-4. **Confirmed examples** (optional): statements that staff mapped to codes. Their character
-   bigrams form a tf-idf centroid per code (Rocchio), so a new statement that shares wording with
-   confirmed ones for a code gets that code's weight, even when the lexicon has no entry for it.
+4. **Confirmed examples** (optional): statements that staff mapped to codes. Learning looks only at
+   what the lexicon did not explain: the character bigrams of a statement's words outside every
+   lexicon match, as tf-idf vectors over the confirmed statements. A new statement's nearest
+   confirmed statements (cosine at least `Weights.learn_similarity`) vote for their confirmed
+   primary code, in proportion to their similarity and to the best base score, and only among the
+   base ranking's first `Weights.learn_candidates` codes, and only when the neighbour faced the same
+   choice (the new statement's leading code was among its own leading codes, or is its confirmed
+   code). So a confident lexicon ranking stands, statements it already gets right vote for what it
+   does, and a correction carries over to a differently worded statement that shares the words the
+   lexicon missed ("통신이 자꾸 끊겨서" → network, not maintenance).
 
 `NeedMapper.rank_codes` is the fast path (several thousand statements/s on one core); `suggest` adds the
 evidence words. `default_mapper()` is the process-wide mapper built from the database catalog.
@@ -315,11 +322,13 @@ class Weights:
     """How the three kinds of evidence are combined (tuned on the dev and held-out sets together)."""
 
     bm25: float = 0.35
-    learned: float = 1.0
-    learn_rate: float = 1.0
-    learn_margin: float = 0.5
-    learn_epochs: int = 5
-    learn_bigrams: float = 0.2  # step of a bigram feature relative to a concept term's
+    # confirmed examples: a neighbour (a confirmed statement whose words the lexicon did not explain
+    # share character bigrams with this one's) adds `learned` × its similarity × the best base score
+    # to its confirmed code, if that code is among the base ranking's `learn_candidates` first
+    learned: float = 0.6
+    learn_similarity: float = 0.15  # cosine (tf-idf bigrams) from which a confirmed statement counts
+    learn_neighbours: int = 3  # at most this many neighbours vote
+    learn_candidates: int = 2  # learning may reorder only the base ranking's first codes
     decay: float = 0.8  # the n-th lexicon hit of the same code counts decay**n (one concept, many words)
     position: float = (
         0.5  # Korean puts the wish last: a hit at the end weighs 1 + position/2, at the start 1 - position/2
@@ -534,7 +543,12 @@ def catalog_morphemes(text: str) -> list[str]:
 
 @dataclass(slots=True)
 class _Learned:
-    weights: dict[str, list[tuple[str, float]]]  # feature → [(code, log-odds)]
+    """Confirmed statements as unit tf-idf vectors of their unexplained bigrams, in an inverted index."""
+
+    idf: dict[str, float]
+    postings: dict[str, list[tuple[int, float]]]  # bigram → [(example, weight in its unit vector)]
+    primary: list[str]  # each example's confirmed primary code
+    leading: list[frozenset[str]]  # each example's first codes in the base ranking
 
 
 class NeedMapper:
@@ -660,79 +674,69 @@ class NeedMapper:
                     postings[gram].append((code, value / length))
         self._profile = dict(postings)
 
-    def _feature_set(self, norm: Normalized) -> dict[str, tuple[int, int]]:
-        """What learning looks at, each with the span of the statement to show as evidence: the
-        concept terms found ("t:" + term), so a correction carries over to other statements using the
-        same concepts, and the character bigrams inside words, so words the lexicon does not know
-        yet are learned too."""
-        features: dict[str, tuple[int, int]] = {}
-        terms = self._matcher.terms
-        for tid, s, e in _undominated(self._matcher.find(norm), terms):
-            features.setdefault("t:" + terms[tid].text, (s, e))
-        if self.weights.learn_bigrams:
-            compact = norm.compact
-            for start, end in norm.words:
-                for i in range(start, end - 1):
-                    features.setdefault(compact[i : i + 2], (start, end))
-        return features
+    def _unexplained(
+        self, norm: Normalized, found: Sequence[tuple[int, int, int]] | None = None
+    ) -> dict[str, tuple[int, tuple[int, int]]]:
+        """The character bigrams inside the statement's words that no lexicon match covers, each with
+        its count and the word it first occurs in: what learning looks at. Words the lexicon already
+        explains are its business; the rest is what a confirmation can teach."""
+        if found is None:
+            found = self._matcher.find(norm)
+        compact = norm.compact
+        covered = bytearray(len(compact))
+        for _, s, e in found:
+            covered[s:e] = b"\x01" * (e - s)
+        grams: dict[str, tuple[int, tuple[int, int]]] = {}
+        for start, end in norm.words:
+            for i in range(start, end - 1):
+                if covered[i] or covered[i + 1]:
+                    continue
+                gram = compact[i : i + 2]
+                count, span = grams.get(gram, (0, (start, end)))
+                grams[gram] = (count + 1, span)
+        return grams
+
+    @staticmethod
+    def _vector(grams: Mapping[str, tuple[int, Any]], idf: Mapping[str, float]) -> dict[str, float]:
+        vector = {g: (1 + math.log(n)) * idf[g] for g, (n, _) in grams.items() if g in idf}
+        length = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+        return {g: v / length for g, v in vector.items()}
+
+    def _leading(self, scores: Mapping[str, float]) -> list[str]:
+        order = self._order
+        k = self.weights.learn_candidates
+        positive = [c for c in scores if scores[c] > 0]
+        return sorted(positive, key=lambda c: (-scores[c], order[c]))[:k]
 
     def _learn(self, examples: Sequence[tuple[str, Sequence[str]]]) -> _Learned:
-        """Learn from confirmations the way a person learns from corrections: an averaged perceptron
-        on top of the lexicon and BM25 scores. Only statements the mapper got wrong, or right by a
-        small margin, change anything; then each feature of the statement (the concept terms found,
-        the character bigrams of its words) moves a little towards the confirmed primary code and
-        away from the code that beat it. Statements it already gets right teach nothing, so they
-        cannot add noise."""
-        w = self.weights
+        """Remember the confirmed statements for the nearest-neighbour vote: each one's unexplained
+        bigrams (tf-idf over the confirmed statements), its confirmed primary code and the codes the
+        base ranking put first for it (the choice it faced)."""
         known = set(self.codes)
-        data: list[tuple[dict[str, float], list[str], list[str]]] = []
+        rows: list[tuple[dict[str, tuple[int, tuple[int, int]]], str, frozenset[str]]] = []
         for text, codes in examples:
             gold = [c for c in dict.fromkeys(codes) if c in known]
             if not gold:
                 continue
             norm = normalize(text)
             base, _ = self._score(norm, explain=False, learned=False)
-            data.append((dict(base), list(self._feature_set(norm)), gold))
-        current: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-        total: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-        steps = 0
-        rng = random.Random(0)  # noqa: S311 (a reproducible order, not a secret)
-        order = list(range(len(data)))
-        for _ in range(w.learn_epochs):
-            rng.shuffle(order)
-            for i in order:
-                base, features, gold = data[i]
-                steps += 1
-                scores = dict(base)
-                for f in features:
-                    for code, value in current.get(f, {}).items():
-                        scores[code] = scores.get(code, 0.0) + value
-                primary = gold[0]
-                rival = max(
-                    (c for c in self.codes if c != primary),
-                    key=lambda c: (scores.get(c, 0.0), -self._order[c]),
-                )
-                if scores.get(primary, 0.0) - scores.get(rival, 0.0) >= w.learn_margin:
-                    continue
-                unit = w.learn_rate / math.sqrt(len(features) or 1)
-                for f in features:
-                    step = unit if f.startswith("t:") else unit * w.learn_bigrams
-                    current[f][primary] += step
-                    current[f][rival] -= step
-                    # averaged perceptron: remember when each weight changed (sum of weights over time)
-                    total[f][primary] += step * steps
-                    total[f][rival] -= step * steps
-        weights: dict[str, list[tuple[str, float]]] = {}
-        if steps:
-            for f, per_code in current.items():
-                entries = []
-                for code, value in per_code.items():
-                    averaged = value - total[f][code] / (steps + 1)
-                    if abs(averaged) > 1e-9:
-                        entries.append((code, averaged))
-                if entries:
-                    weights[f] = entries
-        return _Learned(weights=weights)
+            rows.append((self._unexplained(norm), gold[0], frozenset(self._leading(base))))
+        df: dict[str, int] = defaultdict(int)
+        for grams, _, _ in rows:
+            for gram in grams:
+                df[gram] += 1
+        n = len(rows)
+        idf = {g: math.log((n + 1) / (d + 0.5)) for g, d in df.items()}
+        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for i, (grams, _, _) in enumerate(rows):
+            for gram, value in self._vector(grams, idf).items():
+                postings[gram].append((i, value))
+        return _Learned(
+            idf=idf,
+            postings=dict(postings),
+            primary=[code for _, code, _ in rows],
+            leading=[lead for _, _, lead in rows],
+        )
 
     def with_examples(self, examples: Sequence[tuple[str, Sequence[str]]]) -> NeedMapper:
         """A mapper sharing this one's compiled catalog and lexicon that also learns from `examples`."""
@@ -842,19 +846,60 @@ class NeedMapper:
                         scores[code] += unit * value
                         if explain and unit * value >= self.weights.profile_evidence:
                             why[code].append((unit * value, norm.word_surface(norm.word_of[span[0]])))
-        # 4. what confirmed examples taught
+        # 4. the confirmed statements nearest in the words the lexicon did not explain
         model = self._learned if learned else None
         gamma = self.weights.learned
-        if model is not None and gamma:
-            for f, span in self._feature_set(norm).items():
-                entries = model.weights.get(f)
-                if entries is None:
-                    continue
-                for code, value in entries:
-                    scores[code] += gamma * value
-                    if explain and value > 0:
-                        why[code].append((gamma * value, self._word_at(norm, *span)))
+        if model is not None and gamma and model.primary:
+            leading = self._leading(scores)
+            if leading:
+                self._vote(norm, found, scores, why=why if explain else None, leading=leading, model=model)
         return scores, why
+
+    def _vote(
+        self,
+        norm: Normalized,
+        found: Sequence[tuple[int, int, int]],
+        scores: dict[str, float],
+        *,
+        why: dict[str, list[tuple[float, str]]] | None,
+        leading: list[str],
+        model: _Learned,
+    ) -> None:
+        """Add the nearest confirmed statements' votes for their codes (see the module docstring)."""
+        w = self.weights
+        grams = self._unexplained(norm, found)
+        vector = self._vector(grams, model.idf)
+        if not vector:
+            return
+        sims: dict[int, float] = defaultdict(float)
+        for gram, value in vector.items():
+            for i, weight in model.postings.get(gram, ()):
+                sims[i] += value * weight
+        first = leading[0]
+        neighbours = sorted(
+            (
+                (sim, i)
+                for i, sim in sims.items()
+                if sim >= w.learn_similarity
+                and model.primary[i] in leading
+                and (model.primary[i] == first or first in model.leading[i])
+            ),
+            reverse=True,
+        )[: w.learn_neighbours]
+        if not neighbours:
+            return
+        unit = w.learned * scores[first]
+        for sim, i in neighbours:
+            code = model.primary[i]
+            scores[code] += unit * sim
+            if why is not None:  # the statement's words whose bigrams the neighbour shares
+                shared: dict[int, float] = defaultdict(float)
+                for gram, value in vector.items():
+                    for j, weight in model.postings.get(gram, ()):
+                        if j == i:
+                            shared[grams[gram][1][0]] += value * weight
+                for start, part in shared.items():
+                    why[code].append((unit * part, norm.word_surface(norm.word_of[start])))
 
     @staticmethod
     def _word_at(norm: Normalized, start: int, end: int) -> str:
@@ -959,6 +1004,14 @@ def learning_curve(
         before = Accuracy(before.n + b.n, before.top1 + b.top1, before.top3 + b.top3)
         after = Accuracy(after.n + a.n, after.top1 + a.top1, after.top3 + a.top3)
     return before, after
+
+
+def transfer(mapper: NeedMapper, learn_from: Sequence[Labelled], test: Sequence[Labelled]) -> tuple[Accuracy, Accuracy]:
+    """Accuracy on `test` without learning and after learning from the confirmed codes of
+    `learn_from`: with statements written by other people, this measures whether learning carries
+    over to differently worded statements rather than to rewordings of the same one."""
+    learned = mapper.with_examples([(row.text, row.codes) for row in learn_from])
+    return accuracy(mapper.rank_codes, test), accuracy(learned.rank_codes, test)
 
 
 class Bm25Baseline:

@@ -16,6 +16,7 @@ from sanhak.demand.mapping import (
     default_mapper,
     learning_curve,
     read_labelled,
+    transfer,
 )
 
 
@@ -40,20 +41,17 @@ class Command(BaseCommand):
         parser.add_argument("--learn", action="store_true", help="k-fold before/after learning / 학습 전후 비교")
         parser.add_argument("--folds", type=int, default=5, help="number of folds (default 5)")
         parser.add_argument("--seed", type=int, default=0, help="fold shuffling seed (default 0)")
+        parser.add_argument(
+            "--learn-from",
+            nargs="+",
+            default=[],
+            metavar="FILE.csv",
+            help="learn from these labelled files and compare before/after on FILE(s) / 이 파일들을 학습한 전후 비교",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         paths = [Path(p) for p in options["files"]] or [HELDOUT_FILE]
-        rows: list[Labelled] = []
-        for path in paths:
-            try:
-                rows += read_labelled(path)
-            except (OSError, UnicodeDecodeError, KeyError) as exc:
-                raise CommandError(
-                    _(
-                        "라벨 파일을 읽을 수 없습니다(id,text_ko,gold_codes UTF-8 CSV) / Cannot read the labelled file (UTF-8 CSV id,text_ko,gold_codes): %(path)s (%(error)s)"
-                    )
-                    % {"path": path, "error": exc}
-                ) from exc
+        rows = self._read(paths)
         rows = [row for row in rows if row.codes]
         if not rows:
             raise CommandError(_("평가할 문장이 없습니다 / No labelled statements to evaluate"))
@@ -70,3 +68,29 @@ class Command(BaseCommand):
             )
             self.stdout.write(_line(_("학습 전 / before"), before))
             self.stdout.write(_line(_("학습 후 / after"), after))
+        if options["learn_from"]:
+            learn_from = [row for row in self._read([Path(p) for p in options["learn_from"]]) if row.codes]
+            before, after = transfer(mapper, learn_from, rows)
+            self.stdout.write(
+                _(
+                    "다른 파일의 확인된 문장 %(n)d개를 학습한 전후 / learning from %(n)d confirmed statements of the other file(s)"
+                )
+                % {"n": len(learn_from)}
+            )
+            self.stdout.write(_line(_("학습 전 / before"), before))
+            self.stdout.write(_line(_("학습 후 / after"), after))
+
+    @staticmethod
+    def _read(paths: list[Path]) -> list[Labelled]:
+        rows: list[Labelled] = []
+        for path in paths:
+            try:
+                rows += read_labelled(path)
+            except (OSError, UnicodeDecodeError, KeyError) as exc:
+                raise CommandError(
+                    _(
+                        "라벨 파일을 읽을 수 없습니다(id,text_ko,gold_codes UTF-8 CSV) / Cannot read the labelled file (UTF-8 CSV id,text_ko,gold_codes): %(path)s (%(error)s)"
+                    )
+                    % {"path": path, "error": exc}
+                ) from exc
+        return rows

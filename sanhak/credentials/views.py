@@ -21,7 +21,7 @@ from sanhak.common.errors import DomainError
 from sanhak.common.permissions import AuthedRequest, login_required_view
 from sanhak.credentials import badges, pdf, services
 from sanhak.credentials.forms import IdentityCheckForm, RevokeForm
-from sanhak.credentials.models import IssuedCredential, IssuerKey
+from sanhak.credentials.models import IssuedCredential, IssuerKey, StatusEntry
 from sanhak.credentials.verification import bilingual, platform_verify
 from sanhak.credentials.verify import MALFORMED, Result
 
@@ -45,7 +45,10 @@ def issuer_key(request: HttpRequest, code: str, pk: int) -> JsonResponse:
 
 
 def status_list(request: HttpRequest, code: str) -> JsonResponse:
+    """An institution that has never issued has no list: 404 (so a GET does not create its signing key)."""
     institution = get_object_or_404(Institution, code=code)
+    if not StatusEntry.objects.filter(institution=institution).exists():
+        raise Http404(_("이 기관은 아직 발급한 자격증명이 없습니다. / This institution has issued nothing yet."))
     return _json(request, services.status_list_published(institution))
 
 

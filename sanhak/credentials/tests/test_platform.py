@@ -187,6 +187,11 @@ def test_status_list_credential_is_served_signed_and_decodes(client: Any, person
     assert credential_verify(document, keys=services.published_keys()) == Result(valid=True, reason="")
 
 
+def test_no_status_list_before_anything_is_issued(client: Any, personas: Any) -> None:
+    assert client.get("/credentials/status/inha/").status_code == 404
+    assert not IssuerKey.objects.filter(institution=personas.partner).exists()
+
+
 # --- the verification page and API ------------------------------------------------------------------
 
 

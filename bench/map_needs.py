@@ -3,8 +3,9 @@
     .venv/bin/python bench/map_needs.py [LABELLED.csv ...] [--seconds 5]
 
 Labelled files are `id,text_ko,gold_codes` CSVs (first gold code = primary); default: the dev set in
-../shared/data/competencies and the bundled held-out, blind and blind2 sets (blind2 is the honest
-measure: written before the indirect lexicon and never tuned against statement by statement). The catalog is the one the project ships
+../shared/data/competencies and the bundled held-out, blind, blind2 and blind3 sets. blind3 (185) is the
+honest measure of unseen statements: written by someone who never saw the lexicon, the mapping code or
+the other sets. Measure with it; do not tune on its statements. The catalog is the one the project ships
 (the same rows the migrations load), so no database is needed. Prints, for each file, top-1/top-3
 accuracy of the mapper and of the plain BM25 baseline (Kiwi morphemes, no lexicon), then the
 mapper's throughput on distinct statements (rank_codes, and suggest with evidence). It is a
@@ -42,6 +43,7 @@ def main() -> None:
         HELDOUT_FILE,
         HELDOUT_FILE.with_name("blind_statements.csv"),
         HELDOUT_FILE.with_name("blind2_statements.csv"),
+        HELDOUT_FILE.with_name("blind3_statements.csv"),
     )
     files = args.files or [p for p in defaults if p.exists()]
 

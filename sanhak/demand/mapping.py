@@ -138,7 +138,7 @@ _VERB_ENDINGS = (
     "겠",
     "데",
     "던",
-    "요",
+    "구",  # informal 고: 멈추구요, 서구
 )
 
 
@@ -232,7 +232,63 @@ def normalize(text: str) -> Normalized:
         gap = False
     if start >= 0:
         words.append((start, len(chars)))
-    return Normalized(text=text, compact="".join(chars), index=index, words=words, word_of=word_of)
+    compact = "".join(chars)
+    if _TYPO_FIRST.intersection(compact):
+        compact = _fix_typos(compact)
+    return Normalized(text=text, compact=compact, index=index, words=words, word_of=word_of)
+
+
+# Common misspellings and loanword variants, each replaced by a form of the same length so that
+# positions stay valid ("됬" → "됐", "않되" → "안되", "솔류션" → "솔루션", "데이타" → "데이터").
+_TYPOS = {
+    "됬": "됐",
+    "않되": "안되",
+    "않돼": "안돼",
+    "안되요": "안돼요",
+    "되요": "돼요",
+    "몇일": "며칠",
+    "어떻해": "어떡해",
+    "할께": "할게",
+    "금새": "금세",
+    "솔류션": "솔루션",
+    "쏠루션": "솔루션",
+    "솔루선": "솔루션",
+    "메뉴얼": "매뉴얼",
+    "메뉴알": "매뉴얼",
+    "프로그렘": "프로그램",
+    "프로그람": "프로그램",
+    "프로그래밍": "프로그래밍",
+    "데이타": "데이터",
+    "셋팅": "세팅",
+    "쎈서": "센서",
+    "센사": "센서",
+    "콘트롤": "컨트롤",
+    "컨트롤러": "컨트롤러",
+    "시스탬": "시스템",
+    "씨스템": "시스템",
+    "모니터렁": "모니터링",
+    "케리브레이션": "캘리브레이션",
+    "켈리브레이션": "캘리브레이션",
+    "칼리브레이션": "캘리브레이션",
+    "레이아웃": "레이아웃",
+    "레이아읏": "레이아웃",
+    "엑셀": "엑셀",
+    "액셀로": "엑셀로",
+    "엑샐": "엑셀",
+    "스케쥴": "스케줄",
+    "메인터넌스": "메인터넌스",
+    "콤프레샤": "컴프레샤",
+}
+_TYPOS = {k: v for k, v in _TYPOS.items() if k != v}
+assert all(len(k) == len(v) for k, v in _TYPOS.items())
+_TYPO_FIRST = frozenset(k[0] for k in _TYPOS)
+
+
+def _fix_typos(compact: str) -> str:
+    for wrong, right in _TYPOS.items():
+        if wrong in compact:
+            compact = compact.replace(wrong, right)
+    return compact
 
 
 def _compact(term: str) -> str:
@@ -242,7 +298,7 @@ def _compact(term: str) -> str:
 # ------------------------------------------------------------------- verb conjugation
 
 _V_O, _V_WA, _V_U, _V_WO, _V_I, _V_YEO, _V_EU, _V_EO, _V_A, _V_OE, _V_WAE = 8, 9, 13, 14, 20, 6, 18, 4, 0, 11, 10
-_T_SS, _T_N, _T_L, _T_B = 20, 4, 8, 17
+_T_SS, _T_N, _T_L, _T_B, _T_M = 20, 4, 8, 17, 16
 
 
 def _syllable(lead: int, vowel: int, tail: int) -> str:
@@ -264,7 +320,7 @@ def verb_surfaces(lemma: str) -> set[str]:
     lead, vowel, tail = _split(last)
     forms = {stem}
     if tail == 0:
-        for t in (_T_N, _T_L, _T_B):
+        for t in (_T_N, _T_L, _T_B, _T_M):  # 멈춘, 멈출, 멈춥, 멈춤 (memo style: "자주 멈춤")
             forms.add(head + _syllable(lead, vowel, t))
         if last == "하":
             contracted = [_syllable(lead, 1, 0)]  # 해
@@ -584,6 +640,7 @@ class NeedMapper:
 
     def _build_lexicon(self, rows: Sequence[tuple[str, float, str]]) -> None:
         known = set(self.codes)
+        seen: dict[tuple[str, tuple[tuple[int, ...], ...]], int] = {}
         for code, weight, pattern in rows:
             if code not in known:
                 continue
@@ -601,8 +658,16 @@ class NeedMapper:
                 if not conjuncts:
                     continue
                 generic = all(self._matcher.terms[t].text in self._generic for alts in conjuncts for t in alts)
+                counted = weight * self.weights.generic if generic else weight
+                # spelling variants that normalize alike ("셋팅", "세팅") are one pattern, at its top weight
+                key = (code, tuple(sorted(tuple(sorted(set(alts))) for alts in conjuncts)))
+                if key in seen:
+                    same = self._patterns[seen[key]]
+                    same.weight = max(same.weight, counted)
+                    continue
                 pid = len(self._patterns)
-                self._patterns.append(_Pattern(code, weight * self.weights.generic if generic else weight, conjuncts))
+                seen[key] = pid
+                self._patterns.append(_Pattern(code, counted, conjuncts))
                 for alternatives in conjuncts:
                     for tid in alternatives:
                         if pid not in self._patterns_of[tid]:

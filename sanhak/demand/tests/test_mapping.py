@@ -90,7 +90,7 @@ def test_map_needs_not_utf8(tmp_path: Path) -> None:
 
 def test_heldout_accuracy_meets_targets(mapper: NeedMapper) -> None:
     result = accuracy(mapper.rank_codes, HELDOUT)
-    assert result == Accuracy(n=154, top1=150, top3=154)
+    assert result == Accuracy(n=154, top1=151, top3=154)
     assert result.top1_rate >= 0.90
     assert result.top3_rate >= 0.97
 
@@ -111,20 +111,20 @@ def test_dev_accuracy(mapper: NeedMapper) -> None:
 
 def test_learning_on_heldout_accuracy_is_recorded(mapper: NeedMapper) -> None:
     """Learning never costs a statement the lexicon gets right and fixes some it gets wrong. Within
-    the held-out set (5-fold) nothing changes (150 → 150); learning from the other two files, written
+    the held-out set (5-fold) nothing changes (151 → 151); learning from the other two files, written
     separately and worded differently, fixes one held-out and one blind2 statement."""
     before, after = learning_curve(mapper, HELDOUT, folds=5, seed=0)
-    assert before == Accuracy(n=154, top1=150, top3=154)
-    assert after == Accuracy(n=154, top1=150, top3=154)
+    assert before == Accuracy(n=154, top1=151, top3=154)
+    assert after == Accuracy(n=154, top1=151, top3=154)
     blind = read_labelled(HELDOUT_FILE.with_name("blind_statements.csv"))
     blind2 = read_labelled(HELDOUT_FILE.with_name("blind2_statements.csv"))
     assert transfer(mapper, blind + blind2, HELDOUT) == (
-        Accuracy(n=154, top1=150, top3=154),
         Accuracy(n=154, top1=151, top3=154),
+        Accuracy(n=154, top1=152, top3=154),
     )
     assert transfer(mapper, HELDOUT + blind, blind2) == (
-        Accuracy(n=212, top1=198, top3=210),
         Accuracy(n=212, top1=199, top3=210),
+        Accuracy(n=212, top1=200, top3=210),
     )
     assert transfer(mapper, HELDOUT + blind2, blind) == (Accuracy(n=74, top1=73, top3=73),) * 2
     for rows in (blind, blind2):
@@ -146,16 +146,16 @@ def test_a_correction_carries_over_to_differently_worded_statements(mapper: Need
 
 
 def test_learning_leaves_what_the_lexicon_explains_alone(mapper: NeedMapper) -> None:
-    """Learning looks only at words outside lexicon matches: a confusion between two codes the
-    lexicon explains by the same words ("코봇", "위험성 평가") is not overturned by two examples,
-    and risk assessment without a cobot stays a safety need."""
+    """Learning looks only at words outside lexicon matches: a ranking of two codes the lexicon
+    explains by the same words ("코봇", "위험성 평가") is not changed by two examples, and risk
+    assessment without a cobot stays a safety need."""
     confirmed = [
         ("협동로봇을 들이기 전에 위험성 평가를 받아야 한다고 합니다", ["SM-AUT-06", "SM-CMN-01"]),
         ("코봇 작업장 위험성평가 양식을 모르겠어요", ["SM-AUT-06"]),
     ]
     learned = mapper.with_examples(confirmed)
     new = "코봇 옆 작업자 위험성 평가가 걱정입니다"
-    assert mapper.rank_codes(new, 2) == learned.rank_codes(new, 2) == ["SM-CMN-01", "SM-AUT-06"]
+    assert mapper.rank_codes(new, 2) == learned.rank_codes(new, 2) == ["SM-AUT-06", "SM-CMN-01"]
     assert learned.rank_codes("위험성 평가를 제대로 해 본 적이 없습니다", 1) == ["SM-CMN-01"]
 
 
@@ -164,10 +164,10 @@ def test_map_needs_eval_learn() -> None:
     call_command("map_needs_eval", "--learn", stdout=out)
     assert out.getvalue().splitlines() == [
         "문장 / statements: 154",
-        "정확도 / accuracy: top-1 150/154 (97.4%), top-3 154/154 (100.0%)",
+        "정확도 / accuracy: top-1 151/154 (98.1%), top-3 154/154 (100.0%)",
         "5겹 교차: 나머지 문장의 확인된 코드를 학습한 전후 / 5-fold, learning from the other folds' confirmed codes",
-        "학습 전 / before: top-1 150/154 (97.4%), top-3 154/154 (100.0%)",
-        "학습 후 / after: top-1 150/154 (97.4%), top-3 154/154 (100.0%)",
+        "학습 전 / before: top-1 151/154 (98.1%), top-3 154/154 (100.0%)",
+        "학습 후 / after: top-1 151/154 (98.1%), top-3 154/154 (100.0%)",
     ]
 
 
@@ -178,8 +178,8 @@ def test_map_needs_eval_learn_from_other_files() -> None:
     call_command("map_needs_eval", str(HELDOUT_FILE), "--learn-from", str(blind), str(blind2), stdout=out)
     assert out.getvalue().splitlines()[2:] == [
         "다른 파일의 확인된 문장 286개를 학습한 전후 / learning from 286 confirmed statements of the other file(s)",
-        "학습 전 / before: top-1 150/154 (97.4%), top-3 154/154 (100.0%)",
-        "학습 후 / after: top-1 151/154 (98.1%), top-3 154/154 (100.0%)",
+        "학습 전 / before: top-1 151/154 (98.1%), top-3 154/154 (100.0%)",
+        "학습 후 / after: top-1 152/154 (98.7%), top-3 154/154 (100.0%)",
     ]
 
 
@@ -218,8 +218,8 @@ def test_evidence_words_are_in_the_statement(mapper: NeedMapper) -> None:
 
 
 def test_verb_surfaces() -> None:
-    assert verb_surfaces("서다") == {"서", "선", "설", "섭", "섰"}
-    assert verb_surfaces("멈추다") == {"멈추", "멈춘", "멈출", "멈춥", "멈춰", "멈췄"}
+    assert verb_surfaces("서다") == {"서", "선", "설", "섭", "섬", "섰"}
+    assert verb_surfaces("멈추다") == {"멈추", "멈춘", "멈출", "멈춥", "멈춤", "멈춰", "멈췄"}
     assert verb_surfaces("만들다") == {"만들", "만드", "만든", "만듭"}
 
 
@@ -237,10 +237,10 @@ def test_a_match_across_words_must_start_a_word(mapper: NeedMapper) -> None:
 def test_default_mapper_follows_the_catalog() -> None:
     first = default_mapper()
     assert default_mapper() is first
-    Competency.objects.filter(code="SM-ENG-03").update(keywords="3D 프린팅;타발")
+    Competency.objects.filter(code="SM-ENG-03").update(keywords="3D 프린팅;바나나")
     second = default_mapper()
     assert second is not first
-    assert second.rank_codes("타발 교육", 1) == ["SM-ENG-03"]
+    assert second.rank_codes("바나나 교육", 1) == ["SM-ENG-03"]
 
 
 def test_blind_set_accuracy_is_recorded(mapper: NeedMapper) -> None:
@@ -260,6 +260,35 @@ def test_blind2_set_accuracy(mapper: NeedMapper) -> None:
     blind2 = read_labelled(HELDOUT_FILE.with_name("blind2_statements.csv"))
     assert len({row.codes[0] for row in blind2}) == 37
     result = accuracy(mapper.rank_codes, blind2)
-    assert result == Accuracy(n=212, top1=198, top3=210)
+    assert result == Accuracy(n=212, top1=199, top3=210)
     assert result.top1_rate >= 0.90
     assert result.top3_rate >= 0.97
+
+
+def test_blind3_set_accuracy_is_recorded(mapper: NeedMapper) -> None:
+    """A fourth set (185 statements) by a writer who never saw the lexicon: 148/185 first, 175/185
+    top-3 when it arrived. Its errors were then analysed and fixed by vocabulary families (brands,
+    standards, shop-floor slang, HR and CEO phrasing, symptom verbs, typos), so it is no longer blind:
+    recorded, not a target."""
+    blind3 = read_labelled(HELDOUT_FILE.with_name("blind3_statements.csv"))
+    assert accuracy(mapper.rank_codes, blind3) == Accuracy(n=185, top1=176, top3=183)
+
+
+def test_common_misspellings_are_normalized() -> None:
+    assert normalize("고장이 났는데 아직 않되요").compact == normalize("고장이 났는데 아직 안돼요").compact
+    assert normalize("솔류션 업체 셋팅").compact == "솔루션업체세팅"
+    norm = normalize("설치 됬어요")
+    assert norm.compact == "설치됐어요"
+    assert norm.surface(2, 5) == "됬어요"  # evidence shows what the writer wrote
+
+
+def test_spelling_variants_of_one_pattern_count_once(mapper: NeedMapper) -> None:
+    a = NeedMapper(mapper.catalog, lexicon=[("SM-SYS-08", 2.0, "^셋팅"), ("SM-SYS-08", 2.0, "^세팅")])
+    b = NeedMapper(mapper.catalog, lexicon=[("SM-SYS-08", 2.0, "^세팅")])
+    assert a.suggest("세팅이 오래 걸려요", 1)[0].score == b.suggest("세팅이 오래 걸려요", 1)[0].score
+
+
+def test_brands_slang_and_memo_style(mapper: NeedMapper) -> None:
+    assert mapper.rank_codes("화낙 컨트롤러 알람 뜨면 아무도 못 봐서 선반이 놀아요", 1) == ["SM-ENG-02"]
+    assert mapper.rank_codes("메끼 두께가 들쭉날쭉해서 반품이 자주 됬어요", 1) == ["SM-PRC-03"]
+    assert mapper.rank_codes("IATF 인증 심사 준비를 해야 하는데 담당자가 처음이라 막막함", 1) == ["SM-SYS-04"]

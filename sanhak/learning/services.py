@@ -270,7 +270,8 @@ def lesson_progress_record(
         lesson.duration_seconds = int(duration)
         lesson.save(update_fields=["duration_seconds"])
     since = min(max((now - row.last_seen_at).total_seconds(), 0.0), MAX_BEAT_SECONDS)
-    allowed = min(MAX_BEAT_SECONDS, since + 5)
+    # Slack for network jitter, but no more than the time that passed: a burst of reports earns nothing.
+    allowed = min(MAX_BEAT_SECONDS, since + min(5.0, since))
     start_s = max(int(start), 0)
     end_s = min(int(end + 0.5), start_s + int(allowed))
     if lesson.duration_seconds:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from sanhak.accounts.models import Role, RoleAssignment, TraineeProfile, User
 from sanhak.common.models import PersonalDataAccess
@@ -99,6 +101,8 @@ def test_staff_preview_records_no_progress(client, personas, room):
 def test_video_progress_endpoint(client, personas, room):
     as_user(client, personas.student)
     client.get(reverse("learning:lesson", args=[room.video.pk]))
+    opened = timezone.now() - dt.timedelta(seconds=10)  # the first report comes while the video plays
+    LessonProgress.objects.filter(lesson=room.video).update(last_seen_at=opened)
     url = reverse("learning:lesson_progress", args=[room.video.pk])
     response = client.post(url, data=json.dumps({"start": 0, "end": 3, "duration": 6}), content_type="application/json")
     assert response.json() == {"recorded": True, "watched_share": 0.5, "completed": False}

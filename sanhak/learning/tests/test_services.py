@@ -183,14 +183,28 @@ def test_a_report_is_capped_to_the_time_since_the_last_one(robot, make_lesson):
     rec = services.lesson_progress_record
     row = rec(enrollment=e, lesson=lesson, start=0, end=1000, now=T0 + sec(10))  # 10 s passed: 15 s at most
     assert progress(row) == ([[0, 15]], 15, 10, T0 + sec(10), None)
-    row = rec(enrollment=e, lesson=lesson, start=15, end=1000, now=T0 + sec(10))  # no time passed: 5 s of slack
-    assert progress(row) == ([[0, 20]], 20, 10, T0 + sec(10), None)
+    row = rec(enrollment=e, lesson=lesson, start=15, end=1000, now=T0 + sec(10))  # no time passed: nothing
+    assert progress(row) == ([[0, 15]], 15, 10, T0 + sec(10), None)
     row = rec(enrollment=e, lesson=lesson, start=20, end=1000, now=T0 + sec(3610))  # an hour later: a minute at most
-    assert progress(row) == ([[0, 80]], 80, 70, T0 + sec(3610), None)
+    assert progress(row) == ([[0, 15], [20, 80]], 75, 70, T0 + sec(3610), None)
     row = rec(enrollment=e, lesson=lesson, start=80, end=1000, now=T0 + sec(3665))  # 55 s passed: 60 s (55 + 5)
-    assert progress(row) == ([[0, 140]], 140, 125, T0 + sec(3665), None)
-    row = rec(enrollment=e, lesson=lesson, start=140, end=150, now=T0 + sec(3600))  # a clock going back: 5 s
-    assert progress(row) == ([[0, 145]], 145, 125, T0 + sec(3600), None)
+    assert progress(row) == ([[0, 15], [20, 140]], 135, 125, T0 + sec(3665), None)
+    row = rec(enrollment=e, lesson=lesson, start=140, end=150, now=T0 + sec(3600))  # a clock going back: nothing
+    assert progress(row) == ([[0, 15], [20, 140]], 135, 125, T0 + sec(3600), None)
+
+
+def test_a_burst_of_reports_earns_no_more_than_the_time_that_passed(robot, make_lesson):
+    lesson = make_lesson("video", duration_seconds=1000)
+    e = robot.worker
+    opened(e, lesson, T0)
+    row = None
+    for n in range(1, 101):  # a script: 100 reports of 5 s each, 10 ms apart
+        row = services.lesson_progress_record(
+            enrollment=e, lesson=lesson, start=5 * (n - 1), end=5 * n, now=T0 + dt.timedelta(milliseconds=10 * n)
+        )
+    assert row is not None
+    assert row.watched_seconds <= 2
+    assert row.completed_at is None
 
 
 def test_a_report_is_clamped_to_the_duration(robot, make_lesson):

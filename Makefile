@@ -10,7 +10,7 @@ export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
 run: setup
 	@$(PY) manage.py demo_banner --port $(PORT)
-	$(PY) manage.py scheduling_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
+	$(PY) manage.py scheduling_worker & worker=$$!; $(PY) manage.py completions_decide --every 3600 -v 0 & daily=$$!; trap 'kill $$worker $$daily 2>/dev/null' EXIT INT TERM; $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
 
 setup: deps migrate static demo
 

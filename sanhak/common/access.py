@@ -19,6 +19,7 @@ from sanhak.courses.models import Offering
 from sanhak.demand.models import SurveyResponse
 from sanhak.enrollment.models import Enrollment
 from sanhak.labs.models import Equipment, Reservation
+from sanhak.learning.models import LEARNING_STATUSES
 
 DENIED = "이 작업을 할 권한이 없습니다. / You do not have permission to do this."
 
@@ -203,7 +204,7 @@ def learning_enrollment(user: Any, offering: Offering) -> Enrollment | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return (
-        Enrollment.objects.filter(offering=offering, trainee=user, status__in=("approved", "completed"))
+        Enrollment.objects.filter(offering=offering, trainee=user, status__in=LEARNING_STATUSES)
         .select_related("offering")
         .first()
     )
@@ -237,7 +238,7 @@ def progress_visible(user: Any, pk: Any) -> tuple[Offering, QuerySet[Enrollment]
     manager their workers' (403 if none of them take it)."""
     user = _authenticated(user)
     offering = _offering_or_404(pk)
-    learners = Enrollment.objects.filter(offering=offering, status__in=("approved", "completed"))
+    learners = Enrollment.objects.filter(offering=offering, status__in=LEARNING_STATUSES)
     if can_teach_offering(user, offering):
         return offering, learners
     if user.managed_company_ids:

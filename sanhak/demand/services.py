@@ -242,7 +242,7 @@ def response_save(
             raise DomainError(
                 _("필요 역량이나 요구 사항을 하나 이상 적으세요. / Add at least one need."), code="empty_response"
             )
-        mapper = learned_mapper()
+        mapper = learned_mapper() if texts else None
         response.items.all().delete()
         response.statements.all().delete()
         NeedItem.objects.bulk_create(rows)
@@ -253,7 +253,7 @@ def response_save(
                 text=s.text.strip()[:2000],
                 headcount=max(s.headcount, 1),
                 track=s.track or default_track,
-                suggestions=suggestions_for(mapper, s.text),
+                suggestions=suggestions_for(mapper, s.text) if mapper is not None else [],
             )
             for s in texts
         )

@@ -107,12 +107,12 @@ def offering_quizzes(offering: Offering) -> list[Quiz]:
     return list(Quiz.objects.filter(offering=offering).order_by("id"))
 
 
-def learning_enrollments(offering: Offering) -> list[Enrollment]:
-    return list(
-        Enrollment.objects.filter(offering=offering, status__in=LEARNING_STATUSES)
-        .select_related("trainee__trainee_profile__employer")
-        .order_by("trainee__name", "id")
-    )
+def learning_enrollments(offering: Offering, *, undecided: bool = False) -> list[Enrollment]:
+    """The offering's learners; `undecided`: only the approved ones with no completion decision yet."""
+    qs = Enrollment.objects.filter(offering=offering, status__in=LEARNING_STATUSES)
+    if undecided:
+        qs = qs.filter(status="approved", completion__isnull=True)
+    return list(qs.select_related("trainee__trainee_profile__employer").order_by("trainee__name", "id"))
 
 
 def offering_figures(

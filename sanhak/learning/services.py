@@ -22,7 +22,10 @@ from django.utils.translation import gettext as _
 from sanhak.accounts.models import User
 from sanhak.common.errors import ConflictError, DomainError
 from sanhak.courses.models import Offering, Session
+from sanhak.credentials.badges import completion_credential_issue
+from sanhak.credentials.services import credential_revoke
 from sanhak.enrollment.models import Enrollment, Status
+from sanhak.learning import selectors
 from sanhak.learning.models import (
     LEARNING_STATUSES,
     VIDEO_COMPLETE_SHARE,
@@ -563,9 +566,6 @@ def _offering_end(offering: Offering) -> dt.datetime:
 def completions_decide(*, offering: Offering, now: dt.datetime | None = None) -> list[Completion]:
     """Decide every approved enrollment of an ended offering that has no decision yet, keeping the
     evidence; passes become completed enrollments with a signed credential. Safe to re-run."""
-    from sanhak.credentials.badges import completion_credential_issue
-    from sanhak.learning import selectors
-
     now = now or timezone.now()
     if _offering_end(offering) > now:
         raise _err(_("아직 끝나지 않은 강좌입니다. / The offering has not ended yet."), "not_ended")
@@ -573,11 +573,7 @@ def completions_decide(*, offering: Offering, now: dt.datetime | None = None) ->
     decided = []
     with transaction.atomic():
         Offering.objects.select_for_update().filter(pk=offering.pk).first()
-        pending = [
-            e
-            for e in selectors.learning_enrollments(offering)
-            if e.status == Status.APPROVED and not _has_completion(e)
-        ]
+        pending = selectors.learning_enrollments(offering, undecided=True)
         figures = selectors.offering_figures(offering, pending, until=_offering_end(offering))
         for enrollment in pending:
             evidence = figures[enrollment.pk].evidence(rule)
@@ -585,20 +581,16 @@ def completions_decide(*, offering: Offering, now: dt.datetime | None = None) ->
                 enrollment=enrollment, passed=evidence["passed"], evidence=evidence, decided_at=now
             )
             if completion.passed:
-                _complete(completion, completion_credential_issue)
+                _complete(completion)
             decided.append(completion)
     return decided
 
 
-def _has_completion(enrollment: Enrollment) -> bool:
-    return Completion.objects.filter(enrollment=enrollment).exists()
-
-
-def _complete(completion: Completion, issue: Any) -> None:
+def _complete(completion: Completion) -> None:
     enrollment = completion.enrollment
     Enrollment.objects.filter(pk=enrollment.pk).update(status=Status.COMPLETED, updated_at=timezone.now())
     enrollment.status = Status.COMPLETED
-    completion.credential = issue(enrollment=enrollment)
+    completion.credential = completion_credential_issue(enrollment=enrollment)
     completion.save(update_fields=["credential", "updated_at"])
 
 
@@ -617,9 +609,6 @@ def completions_decide_due(*, now: dt.datetime | None = None) -> int:
 
 def completion_override(*, completion: Completion, passed: bool, by: User, reason: str) -> Completion:
     """The coordinator's decision replaces the automatic one, with a reason; both stay on record."""
-    from sanhak.credentials.badges import completion_credential_issue
-    from sanhak.credentials.services import credential_revoke
-
     reason = reason.strip()[:300]
     if not reason:
         raise _err(_("조정 사유를 입력하세요. / Give a reason for the override."), "reason_required")
@@ -638,7 +627,7 @@ def completion_override(*, completion: Completion, passed: bool, by: User, reaso
         completion.save(update_fields=["passed", "overridden_by", "override_reason", "updated_at"])
         enrollment = completion.enrollment
         if passed:
-            _complete(completion, completion_credential_issue)
+            _complete(completion)
         else:
             Enrollment.objects.filter(pk=enrollment.pk).update(status=Status.APPROVED, updated_at=timezone.now())
             credential = completion.credential

@@ -367,27 +367,15 @@ def checkin(request: AuthedRequest, pk: int, token: str) -> HttpResponse:
 @login_required_view
 def session_attendance(request: AuthedRequest, pk: int) -> HttpResponse:
     session = _session(request.user, pk)
-    enrollments = list(
-        Enrollment.objects.filter(offering=session.offering, status__in=("approved", "completed"))
-        .select_related("trainee")
-        .order_by("trainee__name", "id")
-    )
+    enrollments = selectors.learning_enrollments(session.offering)
     if request.method == "POST":
-        by_id = {e.pk: e for e in enrollments}
+        recorded = dict(Attendance.objects.filter(session=session).values_list("enrollment_id", "status"))
         changed, errors = 0, []
-        for key in request.POST:
-            value = request.POST.get(key, "")
-            if not key.startswith("status_") or not value:
-                continue
-            enrollment = by_id.get(int(key.removeprefix("status_"))) if key[7:].isdigit() else None
-            if enrollment is None:
+        for enrollment in enrollments:
+            value = request.POST.get(f"status_{enrollment.pk}", "")
+            if not value or value == recorded.get(enrollment.pk):
                 continue
             try:
-                before = (
-                    Attendance.objects.filter(session=session, enrollment=enrollment)
-                    .values_list("status", flat=True)
-                    .first()
-                )
                 services.attendance_mark(
                     session=session,
                     enrollment=enrollment,
@@ -395,7 +383,7 @@ def session_attendance(request: AuthedRequest, pk: int) -> HttpResponse:
                     by=request.user,
                     reason=request.POST.get(f"reason_{enrollment.pk}", ""),
                 )
-                changed += before != value
+                changed += 1
             except DomainError as exc:
                 errors.append(f"{enrollment.trainee.name}: {exc.message}")
         for message in errors:

@@ -1,4 +1,4 @@
-"""Whole-page cache for anonymous visitors.
+"""Whole-page caches: for anonymous visitors, and per user for logged-in pages.
 
 The public catalog is read by many anonymous visitors and changes rarely; every change to it moves
 a version read from the database (`courses.selectors.catalog_version`), so a page cached under
@@ -7,6 +7,12 @@ Logged-in users, non-GET requests and requests carrying flash messages always ge
 
 The CSRF token is the one per-visitor part of such a page (the language switch is a POST form): the
 page is rendered with a placeholder in its place, and each response gets the visitor's own token.
+
+Logged-in pages (`private_page`) are cached per user under the data they show: the view reads its
+source rows with a lean query (what it needs anyway), and only the rendering, the expensive part, is
+skipped when a page was already rendered from exactly those rows for that user, in that language, with
+that navigation. The key is derived from the data itself, so no write can leave a page stale and no
+invalidation is needed; side effects (the PIPA access log) stay in the view and run on every request.
 """
 
 from __future__ import annotations
@@ -18,11 +24,14 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.utils import timezone
 from django.utils.translation import get_language
 
 F = TypeVar("F", bound=Callable[..., HttpResponse])
+T = TypeVar("T")
 
 CSRF_PLACEHOLDER = "sanhakcsrftokenplaceholder"  # letters only, like a real token: never escaped
 _RENDERING = "_sanhak_page_cache_render"
@@ -48,15 +57,7 @@ def anonymous_page_cache(version: Callable[[], str], *, seconds: int = 60) -> Ca
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not _cacheable(request):
                 return view(request, *args, **kwargs)
-            parts = (
-                view.__module__,
-                view.__qualname__,
-                request.get_full_path(),
-                get_language(),
-                request.headers.get("HX-Request", ""),
-                version(),
-            )
-            key = "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+            key = _page_key(request, f"{view.__module__}.{view.__qualname__}", (version(),))
             hit = cache.get(key)
             if hit is None:
                 setattr(request, _RENDERING, True)
@@ -67,13 +68,81 @@ def anonymous_page_cache(version: Callable[[], str], *, seconds: int = 60) -> Ca
                 hit = (response.content.decode(response.charset), response["Content-Type"])
                 cache.set(key, hit, seconds)
             body, content_type = hit
-            response = HttpResponse(content_type=content_type)
-            response.content = body.replace(CSRF_PLACEHOLDER, get_token(request)) if CSRF_PLACEHOLDER in body else body
-            return response
+            return _served(request, body, content_type)
 
         return wrapper  # type: ignore[return-value]
 
     return decorator
+
+
+def _page_key(request: HttpRequest, kind: str, parts: tuple[Any, ...]) -> str:
+    common = (kind, request.get_full_path(), get_language(), request.headers.get("HX-Request", ""))
+    return "page:" + hashlib.sha256(repr(common + parts).encode()).hexdigest()
+
+
+def _messages_waiting(request: HttpRequest) -> bool:
+    session = getattr(request, "session", None)
+    return "messages" in request.COOKIES or (session is not None and "_messages" in session)
+
+
+def private_page(
+    request: HttpRequest, *, inputs: Any, render: Callable[[], tuple[HttpResponse, T]], seconds: int = 600
+) -> tuple[HttpResponse, T]:
+    """A logged-in user's page, rendered by `render()` only when `inputs` (every value the page shows
+    that is not in the request, as plain values with a stable repr) or the user's navigation changed.
+
+    `render` returns the response and a value kept with it (the roster keeps the ids it showed, for the
+    access log); both come back on a hit. Non-GET requests and waiting flash messages always render.
+    """
+    from sanhak.common.context_processors import nav_state
+
+    if request.method != "GET" or _messages_waiting(request):
+        response, extra = render()
+        return response, extra
+    user = request.user
+    roles, unread = nav_state(request)
+    key = _page_key(request, "private", (user.pk, user.get_full_name(), roles, unread, timezone.localdate(), inputs))
+    hit = cache.get(key)
+    if hit is None:
+        setattr(request, _RENDERING, True)
+        response, extra = render()
+        setattr(request, _RENDERING, False)
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return _with_token(request, response), extra
+        hit = (response.content.decode(response.charset), response["Content-Type"], extra)
+        cache.set(key, hit, seconds)
+    body, content_type, extra = hit
+    return _served(request, body, content_type), extra
+
+
+def fingerprint(value: Any, _path: frozenset[int] = frozenset()) -> Any:
+    """Plain values standing for `value` in a page's key: model instances become their loaded fields and
+    the related objects loaded with them (select_related, prefetch_related), recursively; containers
+    keep their shape. A template that shows only what was loaded is fully described by it."""
+    if isinstance(value, QuerySet):
+        value = list(value)  # evaluated once: the template then reads the same rows from its result cache
+    if isinstance(value, Model):
+        if id(value) in _path:  # a reverse one-to-one cache pointing back at its parent
+            return (type(value).__name__, value.pk)
+        path = _path | {id(value)}
+        names = {f.attname for f in value._meta.concrete_fields}
+        loaded = tuple(sorted((k, fingerprint(v, path)) for k, v in value.__dict__.items() if k in names))
+        related = tuple(sorted((k, fingerprint(v, path)) for k, v in value._state.fields_cache.items()))
+        prefetched = getattr(value, "_prefetched_objects_cache", {})
+        many = tuple(sorted((k, fingerprint(list(v), path)) for k, v in prefetched.items()))
+        return (type(value).__name__, loaded, related, many)
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), fingerprint(v, _path)) for k, v in value.items()))
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [fingerprint(v, _path) for v in value]
+        return tuple(sorted(items, key=repr)) if isinstance(value, set | frozenset) else tuple(items)
+    return value
+
+
+def _served(request: HttpRequest, body: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content_type=content_type)
+    response.content = body.replace(CSRF_PLACEHOLDER, get_token(request)) if CSRF_PLACEHOLDER in body else body
+    return response
 
 
 def _with_token(request: HttpRequest, response: HttpResponse) -> HttpResponse:

@@ -4,11 +4,18 @@ from django.shortcuts import render
 from sanhak.common.dashboard import home_context
 from sanhak.common.models import Notification
 from sanhak.common.notifications import notifications_mark_read
+from sanhak.common.pagecache import fingerprint, private_page
 from sanhak.common.permissions import AuthedRequest, login_required_view
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", home_context(request.user))
+    context = home_context(request.user)
+    if not request.user.is_authenticated:
+        return render(request, "home.html", context)
+    response, _ = private_page(
+        request, inputs=fingerprint(context), render=lambda: (render(request, "home.html", context), None)
+    )
+    return response
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from sanhak.accounts.models import User
 from sanhak.common import access
 from sanhak.common.errors import DomainError
-from sanhak.common.pagecache import anonymous_page_cache
+from sanhak.common.pagecache import anonymous_page_cache, fingerprint, private_page
 from sanhak.common.permissions import AuthedRequest, login_required_view
 from sanhak.courses.forms import CatalogForm, NominateForm
 from sanhak.courses.models import Course, Offering
@@ -80,7 +80,40 @@ def course_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @anonymous_page_cache(catalog_version)
 def offering_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    offering = get_object_or_404(
+    user = request.user
+    if not user.is_authenticated:
+        return render(request, "courses/offering_detail.html", {"offering": _offering_for_detail(pk)})
+    # Logged in: what is the user's own (their application; a manager's workers and their applications;
+    # whether they run or teach it) is read lean; the public part is rendered only when the catalog or that changed.
+    head = get_object_or_404(Offering.objects.select_related("course"), pk=pk)
+    ctx: dict[str, object] = {}
+    if user.is_trainee:
+        ctx["my_enrollment"] = Enrollment.objects.filter(offering=head, trainee=user).active().first()
+    if user.is_company_manager and (company := user.managed_company):
+        workers = list(
+            access.workers_visible(user, company)
+            .only("id", "name", "trainee_profile__job_title")
+            .order_by("name", "id")
+        )
+        active = {
+            e.trainee_id: e
+            for e in Enrollment.objects.filter(offering=head, trainee__in=workers).active().only("trainee_id", "status")
+        }
+        ctx["nominees"] = [w for w in workers if w.pk not in active]
+        ctx["already_nominated"] = [(w, active[w.pk]) for w in workers if w.pk in active]
+        ctx["show_nominate"] = True
+    ctx["can_manage"] = access.can_manage_offering(user, head)
+    ctx["can_teach"] = ctx["can_manage"] or access.can_teach_offering(user, head)
+
+    def page() -> tuple[HttpResponse, None]:
+        return render(request, "courses/offering_detail.html", {"offering": _offering_for_detail(pk), **ctx}), None
+
+    response, _ = private_page(request, inputs=(catalog_version(), fingerprint(ctx)), render=page)
+    return response
+
+
+def _offering_for_detail(pk: int) -> Offering:
+    return get_object_or_404(
         Offering.objects.select_related("course__institution", "course__track").prefetch_related(
             "sessions",
             Prefetch("instructors", queryset=User.objects.only("id", "name")),
@@ -89,29 +122,6 @@ def offering_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    ctx: dict[str, object] = {"offering": offering}
-    user = request.user
-    if user.is_authenticated:
-        if user.is_trainee:
-            ctx["my_enrollment"] = Enrollment.objects.filter(offering=offering, trainee=user).active().first()
-        if user.is_company_manager and (company := user.managed_company):
-            workers = list(
-                access.workers_visible(user, company)
-                .only("id", "name", "trainee_profile__job_title")
-                .order_by("name", "id")
-            )
-            active = {
-                e.trainee_id: e
-                for e in Enrollment.objects.filter(offering=offering, trainee__in=workers)
-                .active()
-                .only("trainee_id", "status")
-            }
-            ctx["nominees"] = [w for w in workers if w.pk not in active]
-            ctx["already_nominated"] = [(w, active[w.pk]) for w in workers if w.pk in active]
-            ctx["show_nominate"] = True
-        ctx["can_manage"] = access.can_manage_offering(user, offering)
-        ctx["can_teach"] = ctx["can_manage"] or access.can_teach_offering(user, offering)
-    return render(request, "courses/offering_detail.html", ctx)
 
 
 @require_POST

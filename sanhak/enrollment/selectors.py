@@ -44,20 +44,30 @@ class RosterEntry:
 
 def roster(offering: Offering) -> list[RosterEntry]:
     """The roster, approved first, then completed, pending, waitlisted (in waitlist order), rejected, cancelled."""
-    rows = Enrollment.objects.filter(offering=offering).values_list(
-        "id",
-        "status",
-        "source",
-        "reason",
-        "created_at",
-        "waitlisted_at",
-        "trainee_id",
-        "trainee__name",
-        "trainee__email",
-        "trainee__trainee_profile__kind",
-        "trainee__trainee_profile__employer__name",
-        "trainee__trainee_profile__institution__name_ko",
+    return roster_entries(roster_rows(offering))
+
+
+def roster_rows(offering: Offering) -> list[tuple[Any, ...]]:
+    """Every value the roster shows of its enrollments, as plain tuples (also the roster page's cache key)."""
+    return list(
+        Enrollment.objects.filter(offering=offering).values_list(
+            "id",
+            "status",
+            "source",
+            "reason",
+            "created_at",
+            "waitlisted_at",
+            "trainee_id",
+            "trainee__name",
+            "trainee__email",
+            "trainee__trainee_profile__kind",
+            "trainee__trainee_profile__employer__name",
+            "trainee__trainee_profile__institution__name_ko",
+        )
     )
+
+
+def roster_entries(rows: list[tuple[Any, ...]]) -> list[RosterEntry]:
     entries = sorted(rows, key=lambda r: (ROSTER_ORDER.get(r[1], 9), r[5] or r[4], r[4], r[0]))
     return [
         RosterEntry(

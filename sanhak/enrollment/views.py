@@ -16,6 +16,7 @@ from sanhak.common import access
 from sanhak.common.audit import personal_data_viewed
 from sanhak.common.errors import DomainError
 from sanhak.common.export import csv_response, xlsx_response
+from sanhak.common.pagecache import fingerprint, private_page
 from sanhak.common.permissions import AuthedRequest, login_required_view, role_required
 from sanhak.enrollment import selectors, services
 from sanhak.enrollment.forms import RejectForm
@@ -82,16 +83,18 @@ def _decision_context(request: HttpRequest) -> dict[str, Any]:
 def roster(request: AuthedRequest, pk: int) -> HttpResponse:
     offering = access.offering_roster_visible(request.user, pk)
     show_all = request.GET.get("all") == "1"
-    enrollments = selectors.roster(offering)
+    rows = selectors.roster_rows(offering)
     can_manage = access.can_manage_offering(request.user, offering)
-    groups = selectors.roster_groups(enrollments, include_closed=show_all)
-    shown = [e.trainee_id for g in groups for e in g["rows"]]
+
+    def page() -> tuple[HttpResponse, list[int]]:
+        groups = selectors.roster_groups(selectors.roster_entries(rows), include_closed=show_all)
+        context = {"offering": offering, "groups": groups, "can_manage": can_manage, **_decision_context(request)}
+        return render(request, "enrollment/roster.html", context), [e.trainee_id for g in groups for e in g["rows"]]
+
+    inputs = (fingerprint(offering), can_manage, rows)
+    response, shown = private_page(request, inputs=inputs, render=page)
     personal_data_viewed(request=request, purpose="roster", subject_ids=shown)
-    return render(
-        request,
-        "enrollment/roster.html",
-        {"offering": offering, "groups": groups, "can_manage": can_manage, **_decision_context(request)},
-    )
+    return response
 
 
 @login_required_view

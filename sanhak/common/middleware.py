@@ -1,11 +1,16 @@
-"""Reject NUL bytes in the URL or parameters up front: PostgreSQL cannot store or compare them, so a
-stray %00 would otherwise surface as a database error deep inside a query."""
+"""Project middleware.
+
+RejectNulBytesMiddleware: reject NUL bytes in the URL or parameters up front: PostgreSQL cannot store
+or compare them, so a stray %00 would otherwise surface as a database error deep inside a query.
+NavigationStateMiddleware: the logged-in user's roles and unread count, once per request."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+
+from sanhak.common.context_processors import nav_state
 
 MESSAGE = "요청에 허용되지 않는 문자(NUL)가 있습니다. / The request contains a NUL character, which is not allowed."
 
@@ -30,4 +35,17 @@ class RejectNulBytesMiddleware:
             if request.path.startswith("/api/"):
                 return JsonResponse({"code": "invalid", "message": MESSAGE}, status=400)
             return HttpResponseBadRequest(MESSAGE, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
+class NavigationStateMiddleware:
+    """After authentication: a logged-in user's roles and unread count in one query, before the view
+    asks for either (see `context_processors.nav_state`)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            nav_state(request)
         return self.get_response(request)

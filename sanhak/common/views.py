@@ -1,6 +1,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from sanhak.common.context_processors import nav_state_forget
 from sanhak.common.dashboard import home_context
 from sanhak.common.models import Notification
 from sanhak.common.notifications import notifications_mark_read
@@ -28,4 +29,5 @@ def notifications(request: AuthedRequest) -> HttpResponse:
     """The user's notifications, newest first; opening the page marks them read."""
     items = list(Notification.objects.filter(user=request.user)[:100])
     notifications_mark_read(user=request.user)
+    nav_state_forget(request)
     return render(request, "common/notifications.html", {"items": items})

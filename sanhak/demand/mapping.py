@@ -17,7 +17,11 @@ Four kinds of evidence are added up per competency code:
    Words every statement uses (`data/generic_words.txt`: 제품, 부품, 사람, 설비, 관리 …) count only
    `Weights.generic` of their weight, in the lexicon and in BM25 (37 short catalog texts make them
    look rare). Lexicon hits in the clause that carries the wish (after the last "…는데", "…아니라" or
-   sentence end before "싶다", "필요", "좋겠다") weigh `1 + Weights.goal` times as much.
+   sentence end before "싶다", "필요", "좋겠다") weigh `1 + Weights.goal` times as much. In a complaint
+   (no wish), the clause that gives a reason (…끊겨서, …없어서, …때문에) names the problem and what
+   follows it the outcome every problem has ("장비끼리 통신이 자꾸 끊겨서 라인이 멈춥니다": network, not
+   maintenance): lexicon hits in a reason clause weigh `1 + Weights.cause` times, those after it
+   `1 - Weights.consequence` times as much.
 3. **Profiles** (`data/profiles.csv`): a plain-language paragraph per code; the statement's character
    bigrams are matched against each code's tf-idf bigram vector (catalog text + profile), a fallback
    for wordings no lexicon pattern covers.
@@ -160,6 +164,44 @@ def goal_clause_start(text: str) -> int:
         if at >= 0:
             start = max(start, at + len(brk))
     return start
+
+
+# Vowels a verb stem ends in before the connective -아서/-어서 (달라서, 없어서, 해서, 꼬여서, 멈춰서, 돼서).
+_AEO_VOWELS = frozenset({0, 1, 4, 5, 6, 9, 10, 14, 15})
+_CAUSE_WORDS = ("때문에", "때문", "바람에", "탓에", "니까")
+# Words after which a new clause starts (the connectives of `_CLAUSE_BREAKS`).
+_CLAUSE_ENDS = ("는데", "은데", "인데", "지만", "아니라", "말고", "근데")
+
+
+def _is_cause_word(word: str) -> bool:
+    """A word that ends a reason clause: ~아서/~어서 (없어서, 끊겨서; not 센서, 보고서, 에서, 면서) or
+    때문에, 바람에, 탓에, ~니까."""
+    if word.endswith(_CAUSE_WORDS):
+        return True
+    if len(word) < 2 or word[-1] != "서" or not _is_hangul(word[-2]) or word.endswith(("에서", "면서")):
+        return False
+    code = ord(word[-2]) - _HANGUL_FIRST
+    return code % 28 == 0 and (code % 588) // 28 in _AEO_VOWELS
+
+
+def cause_spans(norm: Normalized) -> list[tuple[int, int]]:
+    """The (start, end) ranges in `norm.compact` of the clauses that give a reason: from the previous
+    clause break up to and including a word like 없어서, 끊겨서, 때문에."""
+    spans: list[tuple[int, int]] = []
+    compact, text, index = norm.compact, norm.text, norm.index
+    start = 0
+    previous_end = -1
+    for s, e in norm.words:
+        if previous_end >= 0 and any(ch in ".!?\n;" for ch in text[index[previous_end - 1] : index[s]]):
+            start = s
+        previous_end = e
+        word = compact[s:e]
+        if _is_cause_word(word):
+            spans.append((start, e))
+            start = e
+        elif word.endswith(_CLAUSE_ENDS):
+            start = e
+    return spans
 
 
 def _is_hangul(ch: str) -> bool:
@@ -396,6 +438,8 @@ class Weights:
     profile: float = 2.0  # character-bigram similarity to each code's profile paragraph
     profile_evidence: float = 0.15  # a word shows as evidence of profile similarity from this much on
     goal: float = 0.3  # extra weight of lexicon hits in the clause that states the wish (~고 싶다, ~필요)
+    consequence: float = 0.4  # lexicon hits after a reason clause (…끊겨서 라인이 멈춥니다) count 1 - consequence
+    cause: float = 0.3  # extra weight of lexicon hits in a clause that gives a reason (~아서/~어서, ~때문에)
 
 
 # ---------------------------------------------------------------- the term matcher
@@ -854,6 +898,12 @@ class NeedMapper:
                 start = goal_clause_start(norm.text)
                 if start > 0:  # first compact position at or after the clause start
                     goal_from = bisect.bisect_left(norm.index, start)
+            w_cause = self.weights.cause
+            w_conseq = self.weights.consequence
+            causes = cause_spans(norm) if (w_cause or w_conseq) else []
+            after = causes[0][1] if causes else size
+            if causes and max(norm.text.rfind(m) for m in _GOAL_MARKERS) > 0:
+                causes = []  # a wish: its clause carries the point (the goal weight), not a reason
             fired: dict[str, list[tuple[float, list[tuple[int, int]]]]] = defaultdict(list)
             for pid in sorted(candidates):
                 pattern = self._patterns[pid]
@@ -869,6 +919,11 @@ class NeedMapper:
                     value = pattern.weight * (1 + slope * (last_start / size - 0.5))
                     if last_start >= goal_from:
                         value *= 1 + goal
+                    if causes:  # a complaint: the reason outweighs its outcome ("끊겨서 라인이 멈춥니다")
+                        if any(cs <= last_start < ce for cs, ce in causes):
+                            value *= 1 + w_cause
+                        elif min(start for start, _ in hits) >= after:
+                            value *= 1 - w_conseq
                     fired[pattern.code].append((value, hits))
             decay = self.weights.decay
             for code, items in fired.items():

@@ -112,7 +112,8 @@ def test_dev_accuracy(mapper: NeedMapper) -> None:
 def test_learning_on_heldout_accuracy_is_recorded(mapper: NeedMapper) -> None:
     """Learning never costs a statement the lexicon gets right and fixes some it gets wrong. Within
     the held-out set (5-fold) nothing changes (151 → 151); learning from the other two files, written
-    separately and worded differently, fixes one held-out and one blind2 statement."""
+    separately and worded differently, fixes one held-out statement (the blind2 statement it used to fix,
+    "장비끼리 통신이 자꾸 끊겨서 라인이 멈춥니다", the reason clause now gets right without learning)."""
     before, after = learning_curve(mapper, HELDOUT, folds=5, seed=0)
     assert before == Accuracy(n=154, top1=151, top3=154)
     assert after == Accuracy(n=154, top1=151, top3=154)
@@ -123,8 +124,8 @@ def test_learning_on_heldout_accuracy_is_recorded(mapper: NeedMapper) -> None:
         Accuracy(n=154, top1=152, top3=154),
     )
     assert transfer(mapper, HELDOUT + blind, blind2) == (
-        Accuracy(n=212, top1=199, top3=210),
-        Accuracy(n=212, top1=200, top3=210),
+        Accuracy(n=212, top1=201, top3=210),
+        Accuracy(n=212, top1=201, top3=210),
     )
     assert transfer(mapper, HELDOUT + blind2, blind) == (Accuracy(n=74, top1=73, top3=73),) * 2
     for rows in (blind, blind2):
@@ -134,7 +135,8 @@ def test_learning_on_heldout_accuracy_is_recorded(mapper: NeedMapper) -> None:
 
 def test_a_correction_carries_over_to_differently_worded_statements(mapper: NeedMapper) -> None:
     new = "장비끼리 통신이 자꾸 끊겨서 라인이 멈춥니다"  # a blind2 statement: the network, not maintenance
-    assert mapper.rank_codes(new, 2) == ["SM-SYS-05", "SM-AUT-08"]
+    # the reason clause (…끊겨서) outweighs the outcome every problem has (라인이 멈춥니다)
+    assert mapper.rank_codes(new, 2) == ["SM-AUT-08", "SM-SYS-05"]
     learned = mapper.with_examples([(row.text, row.codes) for row in HELDOUT])
     # one held-out statement was confirmed as SM-AUT-08: "PLC끼리 통신이 자꾸 끊겨서 라인이 멈추는데 …"
     assert learned.rank_codes(new, 2) == ["SM-AUT-08", "SM-SYS-05"]
@@ -260,7 +262,7 @@ def test_blind2_set_accuracy(mapper: NeedMapper) -> None:
     blind2 = read_labelled(HELDOUT_FILE.with_name("blind2_statements.csv"))
     assert len({row.codes[0] for row in blind2}) == 37
     result = accuracy(mapper.rank_codes, blind2)
-    assert result == Accuracy(n=212, top1=199, top3=210)
+    assert result == Accuracy(n=212, top1=201, top3=210)
     assert result.top1_rate >= 0.90
     assert result.top3_rate >= 0.97
 
@@ -271,7 +273,7 @@ def test_blind3_set_accuracy_is_recorded(mapper: NeedMapper) -> None:
     standards, shop-floor slang, HR and CEO phrasing, symptom verbs, typos), so it is no longer blind:
     recorded, not a target."""
     blind3 = read_labelled(HELDOUT_FILE.with_name("blind3_statements.csv"))
-    assert accuracy(mapper.rank_codes, blind3) == Accuracy(n=185, top1=176, top3=183)
+    assert accuracy(mapper.rank_codes, blind3) == Accuracy(n=185, top1=177, top3=183)
 
 
 def test_common_misspellings_are_normalized() -> None:

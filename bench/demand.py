@@ -136,6 +136,7 @@ def national_demand(rng: random.Random) -> dict[str, int]:
         Urgency,
         size_band,
     )
+    from sanhak.demand.services import demand_cells_refresh
 
     survey = SurveyRound.objects.filter(title=BENCH_ROUND).first()
     if survey is None:
@@ -213,6 +214,7 @@ def national_demand(rng: random.Random) -> dict[str, int]:
                 ),
                 batch_size=5000,
             )
+            demand_cells_refresh(round_id=survey.pk)
         refresh_planner_statistics()
     return {
         "companies": Company.objects.count(),

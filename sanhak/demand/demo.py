@@ -21,7 +21,7 @@ from sanhak.demand.models import (
     Urgency,
     size_band,
 )
-from sanhak.demand.services import learned_mapper, suggestions_for
+from sanhak.demand.services import demand_cells_refresh, learned_mapper, suggestions_for
 
 # Free-text needs the way company people write them, with the competencies staff confirmed.
 STATEMENTS: list[tuple[str, list[str]]] = [
@@ -142,4 +142,5 @@ def demand_seed(*, personas: Personas, rng: random.Random) -> int:
         ),
         batch_size=2000,
     )
+    demand_cells_refresh(round_id=survey.pk)
     return sum(1 for r in created if r.status == ResponseStatus.SUBMITTED)

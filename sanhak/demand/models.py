@@ -187,3 +187,54 @@ class NeedStatement(models.Model):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+
+# DemandCell's figures, in the order `selectors.demand_sums` adds them up (modes in MODE_PREFERENCE order).
+DEMAND_CELL_FIGURES = (
+    "headcount",
+    "companies",
+    "from_statements",
+    "item_headcount",
+    "weekday_day",
+    "weekday_evening",
+    "weekend",
+    "mode_offline",
+    "mode_blended",
+    "mode_online",
+)
+
+
+class DemandCell(models.Model):
+    """The submitted demand of one round's companies of one industry (KSIC division, as it was when the
+    round opened) and size band, for one competency × track: the gap analysis adds these up instead of
+    every answer. Kept by `services.demand_cells_refresh` in the transaction of every change that can
+    move a figure (an answer submitted or reopened, a statement confirmed); never edited by hand.
+
+    `companies` counts each company once per cell; a company that answered two rounds of the same
+    period is counted once there too (the selector corrects the sum for it)."""
+
+    round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="+")
+    ksic_division = models.CharField(max_length=2, blank=True)
+    size_band = models.CharField(max_length=8, choices=SizeBand.choices)
+    competency = models.ForeignKey("competencies.Competency", on_delete=models.CASCADE, related_name="+")
+    track = models.ForeignKey("competencies.Track", on_delete=models.CASCADE, related_name="+")
+    headcount = models.PositiveIntegerField(default=0)
+    companies = models.PositiveIntegerField(default=0)
+    from_statements = models.PositiveIntegerField(default=0)  # headcount of confirmed statements
+    item_headcount = models.PositiveIntegerField(default=0)  # headcount of structured needs
+    weekday_day = models.PositiveIntegerField(default=0)  # headcount of needs asking for each time slot
+    weekday_evening = models.PositiveIntegerField(default=0)
+    weekend = models.PositiveIntegerField(default=0)
+    mode_offline = models.PositiveIntegerField(default=0)  # headcount of needs preferring each mode
+    mode_blended = models.PositiveIntegerField(default=0)
+    mode_online = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "ksic_division", "size_band", "competency", "track"], name="demand_cell_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} {self.ksic_division}/{self.size_band} {self.competency_id}×{self.track_id}"

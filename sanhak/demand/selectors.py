@@ -44,6 +44,8 @@ from sanhak.competencies.models import Competency, Track
 from sanhak.courses.models import Course, CourseCompetency, Offering
 from sanhak.courses.selectors import catalog_version
 from sanhak.demand.models import (
+    DEMAND_CELL_FIGURES,
+    DemandCell,
     NeedItem,
     NeedStatement,
     PreferredMode,
@@ -104,26 +106,44 @@ def _response_lookups(filters: GapFilters) -> dict[str, Any]:
     return lookups
 
 
-def _items(filters: GapFilters) -> QuerySet[NeedItem]:
-    return NeedItem.objects.filter(**{f"response__{k}": v for k, v in _response_lookups(filters).items()})
+def _items(lookups: dict[str, Any]) -> QuerySet[NeedItem]:
+    return NeedItem.objects.filter(**{f"response__{k}": v for k, v in lookups.items()})
 
 
-def _confirmed(filters: GapFilters) -> QuerySet[Any]:
+def _confirmed(lookups: dict[str, Any]) -> QuerySet[Any]:
     """(statement, competency) rows of confirmed statements: one per competency confirmed on a statement."""
     through = NeedStatement.confirmed.through
     return through.objects.filter(
         needstatement__confirmed_at__isnull=False,
-        **{f"needstatement__response__{k}": v for k, v in _response_lookups(filters).items()},
+        **{f"needstatement__response__{k}": v for k, v in lookups.items()},
     )
 
 
+ROW_COLUMNS = (
+    "d_comp",
+    "d_track",
+    "d_hc",
+    "d_company",
+    "d_src",
+    "d_mode",
+    "d_day",
+    "d_evening",
+    "d_weekend",
+    "d_round",
+    "d_ksic",
+    "d_size",
+)
+
+
 def _demand_rows_sql(
-    filters: GapFilters, *, competency_ids: Sequence[int] | None = None, track_id: str | None = None
+    lookups: dict[str, Any], *, competency_ids: Sequence[int] | None = None, track_id: str | None = None
 ) -> tuple[str, list[Any]]:
-    """One SELECT (UNION ALL) of every row of demand: competency, track, headcount, company, source
-    (0 item, 1 statement), mode and the three time slots (statements state neither: "any", false)."""
-    items = _items(filters)
-    statements = _confirmed(filters)
+    """One SELECT (UNION ALL) of every row of demand of the responses matching `lookups` (relative to a
+    response, as `_response_lookups` makes them): competency, track, headcount, company, source
+    (0 item, 1 statement), mode, the three time slots (statements state neither: "any", false), and the
+    response's round, industry and size."""
+    items = _items(lookups)
+    statements = _confirmed(lookups)
     if competency_ids is not None:
         items = items.filter(competency_id__in=competency_ids)
         statements = statements.filter(competency_id__in=competency_ids)
@@ -142,8 +162,11 @@ def _demand_rows_sql(
             d_day=F("weekday_day"),
             d_evening=F("weekday_evening"),
             d_weekend=F("weekend"),
+            d_round=F("response__round_id"),
+            d_ksic=F("response__ksic_division"),
+            d_size=F("response__size_band"),
         )
-        .values_list("d_comp", "d_track", "d_hc", "d_company", "d_src", "d_mode", "d_day", "d_evening", "d_weekend")
+        .values_list(*ROW_COLUMNS)
         .query.sql_with_params()
     )
     statements_sql, statements_params = (
@@ -158,8 +181,11 @@ def _demand_rows_sql(
             d_day=Value(False, output_field=BooleanField()),
             d_evening=Value(False, output_field=BooleanField()),
             d_weekend=Value(False, output_field=BooleanField()),
+            d_round=F("needstatement__response__round_id"),
+            d_ksic=F("needstatement__response__ksic_division"),
+            d_size=F("needstatement__response__size_band"),
         )
-        .values_list("d_comp", "d_track", "d_hc", "d_company", "d_src", "d_mode", "d_day", "d_evening", "d_weekend")
+        .values_list(*ROW_COLUMNS)
         .query.sql_with_params()
     )
     return f"{items_sql} UNION ALL {statements_sql}", [*items_params, *statements_params]
@@ -175,39 +201,92 @@ class DemandFigure:
     item_headcount: int = 0
 
 
-def demand_figures(
-    filters: GapFilters, *, competency_ids: Sequence[int] | None = None, track_id: str | None = None
-) -> dict[tuple[int, str], DemandFigure]:
-    """Demand by (competency id, track code): headcount, distinct companies, preferences. One query."""
-    rows_sql, params = _demand_rows_sql(filters, competency_ids=competency_ids, track_id=track_id)
+def demand_sums(lookups: dict[str, Any], group: Sequence[str]) -> list[tuple[Any, ...]]:
+    """The demand of the responses matching `lookups`, added up by the `group` columns of the demand rows
+    (`ROW_COLUMNS`): each row is the group's values, then headcount, distinct companies, headcount from
+    statements, headcount from items, headcount asking for each time slot, and by preferred mode
+    (`MODE_PREFERENCE`). One query."""
+    rows_sql, params = _demand_rows_sql(lookups)
     modes = [m.value for m in MODE_PREFERENCE]
     mode_sums = ", ".join("SUM(CASE WHEN d.d_mode = %s THEN d.d_hc ELSE 0 END)" for _ in modes)
+    assert set(group) <= set(ROW_COLUMNS), group
+    keys = ", ".join(f"d.{c}" for c in group)
     sql = (
-        "SELECT d.d_comp, d.d_track, SUM(d.d_hc), COUNT(DISTINCT d.d_company),"  # noqa: S608 - our own ORM SQL
+        f"SELECT {keys}, SUM(d.d_hc), COUNT(DISTINCT d.d_company),"  # noqa: S608 - our own ORM SQL
         " SUM(CASE WHEN d.d_src = 1 THEN d.d_hc ELSE 0 END),"
         " SUM(CASE WHEN d.d_src = 0 THEN d.d_hc ELSE 0 END),"
         " SUM(CASE WHEN d.d_day THEN d.d_hc ELSE 0 END),"
         " SUM(CASE WHEN d.d_evening THEN d.d_hc ELSE 0 END),"
         " SUM(CASE WHEN d.d_weekend THEN d.d_hc ELSE 0 END), "
-        f"{mode_sums} FROM ({rows_sql}) d GROUP BY d.d_comp, d.d_track"
+        f"{mode_sums} FROM ({rows_sql}) d GROUP BY {keys}"
     )
-    out: dict[tuple[int, str], DemandFigure] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, [*modes, *params])  # the mode sums come first in the SQL text
-        for comp, track, hc, companies, stmt, item_hc, day, evening, weekend, *by_mode in cursor.fetchall():
-            out[(int(comp), str(track))] = DemandFigure(
-                headcount=int(hc or 0),
-                companies=int(companies or 0),
-                from_statements=int(stmt or 0),
-                item_headcount=int(item_hc or 0),
-                times={
-                    "weekday_day": int(day or 0),
-                    "weekday_evening": int(evening or 0),
-                    "weekend": int(weekend or 0),
-                },
-                modes={m: int(n or 0) for m, n in zip(modes, by_mode, strict=True)},
-            )
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+def demand_figures(
+    filters: GapFilters, *, competency_ids: Sequence[int] | None = None, track_id: str | None = None
+) -> dict[tuple[int, str], DemandFigure]:
+    """Demand by (competency id, track code): headcount, distinct companies, preferences. Added up from
+    the demand cells (`DemandCell`) of the rounds whose period overlaps the filters'; one query, and one
+    more when a company answered more than one of those rounds (it is counted once)."""
+    cells = DemandCell.objects.filter(round__period_start__lte=filters.end, round__period_end__gte=filters.start)
+    if filters.ksic_division:
+        cells = cells.filter(ksic_division=filters.ksic_division)
+    if filters.size_band:
+        cells = cells.filter(size_band=filters.size_band)
+    if competency_ids is not None:
+        cells = cells.filter(competency_id__in=competency_ids)
+    if track_id is not None:
+        cells = cells.filter(track_id=track_id)
+    sums = [Sum(f) for f in DEMAND_CELL_FIGURES]
+    rows = (
+        cells.order_by().values_list("competency_id", "track_id").annotate(*sums, rounds=Count("round", distinct=True))
+    )
+    out: dict[tuple[int, str], DemandFigure] = {}
+    several_rounds = False
+    for comp, track, hc, companies, stmt, item_hc, day, evening, weekend, offline, blended, online, rounds in rows:
+        several_rounds = several_rounds or rounds > 1
+        out[(int(comp), str(track))] = DemandFigure(
+            headcount=int(hc or 0),
+            companies=int(companies or 0),
+            from_statements=int(stmt or 0),
+            item_headcount=int(item_hc or 0),
+            times={"weekday_day": int(day or 0), "weekday_evening": int(evening or 0), "weekend": int(weekend or 0)},
+            modes={"offline": int(offline or 0), "blended": int(blended or 0), "online": int(online or 0)},
+        )
+    if several_rounds:
+        for key, repeats in _companies_counted_twice(filters, competency_ids, track_id).items():
+            if key in out:
+                out[key].companies -= repeats
     return out
+
+
+def _companies_counted_twice(
+    filters: GapFilters, competency_ids: Sequence[int] | None, track_id: str | None
+) -> dict[tuple[int, str], int]:
+    """For companies that answered more than one of the rounds counted (their cells add up a company once
+    per round): by (competency, track), how many times too many they were counted."""
+    lookups = _response_lookups(filters)
+    repeaters = (
+        SurveyResponse.objects.filter(**lookups)
+        .order_by()
+        .values("company_id")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .values("company_id")
+    )
+    lookups = {**lookups, "company_id__in": repeaters}
+    rows_sql, params = _demand_rows_sql(lookups, competency_ids=competency_ids, track_id=track_id)
+    sql = (
+        "SELECT d.d_comp, d.d_track, SUM(d.n - 1) FROM (SELECT d_comp, d_track, d_company,"  # noqa: S608 - our own ORM SQL
+        f" COUNT(DISTINCT d_round) AS n FROM ({rows_sql}) r GROUP BY d_comp, d_track, d_company) d"
+        " GROUP BY d.d_comp, d.d_track"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {(int(comp), str(track)): int(extra) for comp, track, extra in cursor.fetchall() if extra}
 
 
 # --- supply --------------------------------------------------------------------------------------------------
@@ -441,7 +520,7 @@ def demand_sources(filters: GapFilters, competency: Competency, track: Track) ->
     """The companies behind one demand figure, largest headcount first. Two queries."""
     by_company: dict[int, DemandSource] = {}
     items = (
-        _items(filters)
+        _items(_response_lookups(filters))
         .filter(competency=competency, track=track)
         .select_related("response__company")
         .only("headcount", "urgency", "response__company__name", "response__company__id")
@@ -511,7 +590,9 @@ def course_demand(course: Course, *, today: dt.date | None = None) -> CourseTrac
     ids = [cc.competency_id for cc in ccs]
     if not ids:
         return CourseTrace([], 0, start, end)
-    rows_sql, params = _demand_rows_sql(GapFilters(start, end), competency_ids=ids, track_id=course.track_id)
+    rows_sql, params = _demand_rows_sql(
+        _response_lookups(GapFilters(start, end)), competency_ids=ids, track_id=course.track_id
+    )
     headcount: dict[int, int] = defaultdict(int)
     companies: dict[int, set[int]] = defaultdict(set)
     with connection.cursor() as cursor:

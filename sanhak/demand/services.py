@@ -19,7 +19,9 @@ from sanhak.companies.models import Company, CompanyQuerySet, IndustrialComplex
 from sanhak.competencies.models import Competency, Track
 from sanhak.demand.mapping import NeedMapper, build_mapper
 from sanhak.demand.models import (
+    DEMAND_CELL_FIGURES,
     SIZE_RANGES,
+    DemandCell,
     NeedItem,
     NeedStatement,
     ResponseStatus,
@@ -261,6 +263,8 @@ def response_save(
         if submit:
             response.submitted_at, response.submitted_by = timezone.now(), by
         response.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+        if submit:
+            demand_cells_refresh(response=response)
     return response
 
 
@@ -275,7 +279,45 @@ def response_reopen(*, response: SurveyResponse, by: User, reason: str) -> Surve
         response.status = ResponseStatus.DRAFT
         response.reopened_reason = reason.strip()[:300]
         response.save(update_fields=["status", "reopened_reason", "updated_at"])
+        demand_cells_refresh(response=response)
     return response
+
+
+# --- the demand cells the gap analysis adds up ------------------------------------------------------------
+
+_CELL_GROUP = ("d_ksic", "d_size", "d_comp", "d_track")
+
+
+def demand_cells_refresh(*, response: SurveyResponse | None = None, round_id: int | None = None) -> int:
+    """Rebuild the demand cells of the group (round, industry, size) of `response`, or of a whole round,
+    from the submitted answers, in the caller's transaction. The round's row is locked first, so that
+    two changes in the same round rebuild one after the other, each from the other's committed answers.
+    Returns the number of cells written."""
+    from sanhak.demand.selectors import demand_sums
+
+    rid = response.round_id if response is not None else round_id
+    assert rid is not None
+    with transaction.atomic():
+        SurveyRound.objects.select_for_update().filter(pk=rid).values_list("pk").first()
+        lookups: dict[str, Any] = {"status": ResponseStatus.SUBMITTED, "round_id": rid}
+        cells = DemandCell.objects.filter(round_id=rid)
+        if response is not None:
+            lookups |= {"ksic_division": response.ksic_division, "size_band": response.size_band}
+            cells = cells.filter(ksic_division=response.ksic_division, size_band=response.size_band)
+        cells.delete()
+        rows = [
+            DemandCell(
+                round_id=rid,
+                ksic_division=ksic,
+                size_band=size,
+                competency_id=comp,
+                track_id=track,
+                **dict(zip(DEMAND_CELL_FIGURES, figures, strict=True)),
+            )
+            for ksic, size, comp, track, *figures in demand_sums(lookups, _CELL_GROUP)
+        ]
+        DemandCell.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
 
 
 # --- mapping statements -----------------------------------------------------------------------------------
@@ -338,4 +380,7 @@ def statement_confirm(*, statement: NeedStatement, codes: Sequence[str], by: Use
         statement.primary = competencies[codes[0]]
         statement.confirmed_by, statement.confirmed_at = by, timezone.now()
         statement.save(update_fields=["primary", "confirmed_by", "confirmed_at"])
+        response = SurveyResponse.objects.get(pk=statement.response_id)
+        if response.status == ResponseStatus.SUBMITTED:
+            demand_cells_refresh(response=response)
     return statement

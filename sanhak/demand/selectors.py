@@ -18,6 +18,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.core.cache import cache
@@ -268,16 +269,12 @@ def _companies_counted_twice(
 ) -> dict[tuple[int, str], int]:
     """For companies that answered more than one of the rounds counted (their cells add up a company once
     per round): by (competency, track), how many times too many they were counted."""
-    lookups = _response_lookups(filters)
-    repeaters = (
-        SurveyResponse.objects.filter(**lookups)
-        .order_by()
-        .values("company_id")
-        .annotate(n=Count("id"))
-        .filter(n__gt=1)
-        .values("company_id")
-    )
-    lookups = {**lookups, "company_id__in": repeaters}
+    responses = SurveyResponse.objects.filter(**_response_lookups(filters)).order_by()
+    repeaters = responses.values("company_id").annotate(n=Count("id")).filter(n__gt=1).values("company_id")
+    ids = list(responses.filter(company_id__in=repeaters).values_list("id", flat=True))
+    if not ids:
+        return {}
+    lookups = {"id__in": ids}  # their responses by key: the planner starts from them, not from every answer
     rows_sql, params = _demand_rows_sql(lookups, competency_ids=competency_ids, track_id=track_id)
     sql = (
         "SELECT d.d_comp, d.d_track, SUM(d.n - 1) FROM (SELECT d_comp, d_track, d_company,"  # noqa: S608 - our own ORM SQL
@@ -370,9 +367,9 @@ class GapTable:
     totals: list[TrackTotal]
     suggestions: list[NewOffering]
 
-    @property
+    @cached_property
     def peak(self) -> int:
-        """The largest gap in absolute value (the heatmap's scale); at least 1."""
+        """The largest gap in absolute value (the heatmap's scale); at least 1. Read once per cell."""
         return max((abs(c.gap) for r in self.rows for c in r.cells), default=0) or 1
 
     def cell(self, code: str, track: str) -> GapCell | None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -70,3 +73,83 @@ def legend_style(sign: int, share: float) -> str:
     """The legend's swatches: the colour of a gap at `share` of the scale."""
     peak = 100
     return heat_style(round(sign * share * peak), peak)
+
+
+# The gap table and the heatmap have a cell per competency × track (a hundred or more): their rows are
+# built here rather than by template loops, which cost most of the page's time at national scale.
+
+
+def _row_head(competency: Any) -> str:
+    return (
+        f'<tr><th scope="row">{conditional_escape(competency.code)} '
+        f'<span class="muted">{conditional_escape(competency.name_ko)}</span></th>'
+    )
+
+
+def _figure(value: int, extra: int, href: str) -> str:
+    if not value:
+        return '<td class="num">0</td>'
+    return (
+        f'<td class="num"><a href="{conditional_escape(href)}">{value}</a> <small class="muted">({extra})</small></td>'
+    )
+
+
+@register.simple_tag
+def gap_rows(table: Any, base: str, query: str) -> SafeString:
+    """The gap table's body rows: demand (companies) and supply (offerings) linking to their drill-downs, and the gap."""
+    out = []
+    for row in table.rows:
+        parts = [_row_head(row.competency)]
+        for c in row.cells:
+            cell = f"{c.competency.code}/{c.track.code}/?{query}"
+            parts.append(_figure(c.demand, c.companies, f"{base}demand/{cell}"))
+            parts.append(_figure(c.supply, c.offerings, f"{base}supply/{cell}"))
+            parts.append(f'<td class="num"><strong>{signed(c.gap)}</strong></td>')
+        parts.append("</tr>\n")
+        out.append("".join(parts))
+    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped or a number
+
+
+@register.simple_tag
+def heat_rows(table: Any) -> SafeString:
+    """The heatmap's body rows: each gap coloured, signed and in words."""
+    peak = table.peak
+    words = {1: gap_word(1), -1: gap_word(-1), 0: gap_word(0)}
+    out = []
+    for row in table.rows:
+        parts = [_row_head(row.competency)]
+        for c in row.cells:
+            word = conditional_escape(words[(c.gap > 0) - (c.gap < 0)])
+            parts.append(
+                f'<td class="num" style="{heat_style(c.gap, peak)}"><strong>{signed(c.gap)}</strong> <small>{word}</small></td>'
+            )
+        parts.append("</tr>")
+        out.append("".join(parts))
+    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped or a number
+
+
+@register.simple_tag
+def suggestion_rows(table: Any) -> SafeString:
+    """The ranked new offerings: rank, competency, track, gap, companies, mode, times, offerings needed."""
+    out = []
+    for rank, s in enumerate(table.suggestions, start=1):
+        c = s.cell
+        cells = (
+            rank,
+            f"{conditional_escape(c.competency.code)} {conditional_escape(c.competency.name_ko)}",
+            conditional_escape(c.track.name_ko),
+            signed(c.gap),
+            c.companies,
+            conditional_escape(s.mode_label),
+            conditional_escape(time_labels(s.times)),
+            s.offerings_needed,
+        )
+        classes = ("num", "", "", "num", "num", "", "", "num")
+        out.append(
+            "<tr>"
+            + "".join(
+                f'<td class="{k}">{v}</td>' if k else f"<td>{v}</td>" for k, v in zip(classes, cells, strict=True)
+            )
+            + "</tr>\n"
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped or a number

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import connection
 from django.http import HttpRequest
+from django.utils.functional import LazyObject
 
 from sanhak.accounts.models import Role, RoleAssignment
 
@@ -34,8 +35,9 @@ def nav_state(request: HttpRequest) -> tuple[tuple[str, ...], int]:
             cursor.execute(_NAV_SQL, [user.pk, user.pk])
             rows = cursor.fetchall()
         *assignments, (_, _, unread, _, _) = rows
-        if "role_assignments" not in user.__dict__:  # pre-fills the cached property
-            user.__dict__["role_assignments"] = [
+        real = user._wrapped if isinstance(user, LazyObject) else user  # request.user is lazy; loaded above
+        if "role_assignments" not in real.__dict__:  # pre-fills the cached property
+            real.__dict__["role_assignments"] = [
                 RoleAssignment.from_db(connection.alias, _ROLE_FIELDS, row) for row in sorted(assignments)
             ]
         state = (tuple(sorted(r[2] for r in assignments)), int(unread))

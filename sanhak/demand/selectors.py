@@ -36,7 +36,9 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    Window,
 )
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from sanhak.accounts.models import TraineeProfile, User
@@ -672,6 +674,37 @@ def _covering(needs: Iterable[Need], today: dt.date) -> QuerySet[Offering]:
     )
 
 
+def _covering_per_need(needs: Iterable[Need], today: dt.date) -> dict[tuple[int, str], list[Offering]]:
+    """For each need (competency, track): the first MAX_OFFERINGS_PER_NEED offerings of `_covering`'s
+    order that cover it, ranked per need in the database (a company may need what thousands of
+    offerings teach). One query."""
+    by_track: dict[str, set[int]] = defaultdict(set)
+    for need in needs:
+        by_track[need.track.code].add(need.competency.pk)
+    cond = Q(pk__in=[])
+    for track, comps in by_track.items():
+        cond |= Q(course__track_id=track, course__course_competencies__competency_id__in=comps)
+    full = Case(When(approved_count__lt=F("capacity"), then=0), default=1, output_field=IntegerField())
+    rows = (
+        Offering.objects.filter(cond, start_date__gte=today, is_open=True)
+        .select_related("course__institution", "course__track")
+        .annotate(
+            need_competency=F("course__course_competencies__competency_id"),
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("course__track_id"), F("course__course_competencies__competency_id")],
+                order_by=[full.asc(), F("start_date").asc(), F("id").asc()],
+            ),
+        )
+        .filter(rank__lte=MAX_OFFERINGS_PER_NEED)
+        .order_by("need_competency", "course__track_id", "rank")
+    )
+    out: dict[tuple[int, str], list[Offering]] = defaultdict(list)
+    for o in rows:
+        out[(o.need_competency, o.course.track_id)].append(o)
+    return out
+
+
 def _course_competencies(offerings: Sequence[Offering]) -> dict[int, set[int]]:
     """Competency ids each course develops (one query for all)."""
     out: dict[int, set[int]] = defaultdict(set)
@@ -795,8 +828,8 @@ def company_recommendations(
     needs = company_needs(response)
     if not needs:
         return CompanyRecommendations(company, response, [], [])
-    offerings = list(_covering(needs, today))
-    develops = _course_competencies(offerings)
+    per_need = _covering_per_need(needs, today)
+    offerings = [o for covering in per_need.values() for o in covering]
     people = list(workers.select_related("trainee_profile").order_by("name", "id"))
     taken: set[tuple[int, int]] = set(
         Enrollment.objects.filter(
@@ -807,9 +840,7 @@ def company_recommendations(
     )
     coverage = []
     for need in needs:
-        covering = [
-            o for o in offerings if o.course.track_id == need.track.code and need.competency.pk in develops[o.course_id]
-        ][:MAX_OFFERINGS_PER_NEED]
+        covering = per_need.get(need.key, [])
         rows = []
         for o in covering:
             nominees = [

@@ -1,0 +1,88 @@
+"""Rows of the recommendation pages, built in Python: a worker sees up to 50 offerings and a manager
+several per need, each with links, dates and badges; as template loops these were most of the page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.urls import reverse
+from django.utils.dateformat import format as date_format
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+register = template.Library()
+
+DATE = "Y. n. j."
+
+
+def _offering(o: Any, *, track: bool) -> str:
+    course = o.course
+    where = conditional_escape(course.institution.name_ko)
+    if track:
+        where = f"{where} · {conditional_escape(course.track.name_ko)}"
+    href = reverse("courses:offering", args=[o.pk])
+    return f'<td><a href="{href}">{conditional_escape(course.title_ko)}</a> <small class="muted">{where}</small></td>'
+
+
+def _period_and_times(o: Any) -> str:
+    badges = ""
+    if o.has_evening:
+        badges += f'<span class="badge">{conditional_escape(_("평일 저녁"))}</span>'
+    if o.has_weekend:
+        badges += f'<span class="badge">{conditional_escape(_("주말"))}</span>'
+    return f"<td>{date_format(o.start_date, DATE)} – {date_format(o.end_date, DATE)}</td><td>{badges}</td>"
+
+
+def _seats(row: Any, full: str) -> str:
+    if row.has_seats:
+        return f'<td class="num"><span class="badge ok">{row.offering.seats_left}</span></td>'
+    return f'<td class="num"><span class="badge warn">{conditional_escape(full)}</span></td>'
+
+
+@register.simple_tag
+def worker_rows(result: Any) -> SafeString:
+    """A worker's recommended offerings: course, the employer's needs it answers, dates, times, seats."""
+    full = _("마감(대기 가능)")
+    out = []
+    for r in result.offerings:
+        needs = "".join(
+            format_html(
+                '<span class="badge">{}</span>',
+                _("회사 수요: %(comp)s %(n)s명") % {"comp": n.competency.name_ko, "n": n.headcount},
+            )
+            for n in r.needs
+        )
+        out.append(
+            f"<tr>{_offering(r.offering, track=True)}<td>{needs}</td>{_period_and_times(r.offering)}"
+            f"{_seats(r, full)}</tr>\n"
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped, a number or a date
+
+
+@register.simple_tag
+def covering_rows(coverage: Any) -> SafeString:
+    """The offerings that cover one of a company's needs, with the workers to nominate."""
+    full = pgettext("seats", "마감")
+    fits = conditional_escape(_("시간 맞음"))
+    out = []
+    for row in coverage.offerings:
+        if row.nominees:
+            names = ", ".join(
+                conditional_escape(n.worker.name) + (f' <span class="badge ok">{fits}</span>' if n.fits else "")
+                for n in row.nominees
+            )
+        else:
+            names = f'<span class="muted">{conditional_escape(_("추천할 직원 없음"))}</span>'
+        if row.more:
+            names += " " + conditional_escape(_("외 %(n)s명") % {"n": row.more})
+        if row.nominees:
+            href = reverse("courses:offering", args=[row.offering.pk])
+            names += f'\n<br><a href="{href}">{conditional_escape(_("강좌 페이지에서 추천하기"))}</a>'
+        out.append(
+            f"<tr>{_offering(row.offering, track=False)}{_period_and_times(row.offering)}{_seats(row, full)}"
+            f"<td>{names}</td></tr>"
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped, a number or a date

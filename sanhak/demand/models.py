@@ -238,3 +238,13 @@ class DemandCell(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round_id} {self.ksic_division}/{self.size_band} {self.competency_id}×{self.track_id}"
+
+
+class RepeatCompany(models.Model):
+    """A company with submitted answers in more than one round. Its cells add it up once per round, so
+    the gap analysis corrects the companies figures for these few (kept by demand_cells_refresh)."""
+
+    company = models.OneToOneField("companies.Company", on_delete=models.CASCADE, primary_key=True, related_name="+")
+
+    def __str__(self) -> str:
+        return str(self.company_id)

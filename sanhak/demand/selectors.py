@@ -52,6 +52,7 @@ from sanhak.demand.models import (
     NeedItem,
     NeedStatement,
     PreferredMode,
+    RepeatCompany,
     ResponseStatus,
     SurveyResponse,
     SurveyRound,
@@ -271,12 +272,7 @@ def _companies_counted_twice(
 ) -> dict[tuple[int, str], int]:
     """For companies that answered more than one of the rounds counted (their cells add up a company once
     per round): by (competency, track), how many times too many they were counted."""
-    responses = SurveyResponse.objects.filter(**_response_lookups(filters)).order_by()
-    repeaters = responses.values("company_id").annotate(n=Count("id")).filter(n__gt=1).values("company_id")
-    ids = list(responses.filter(company_id__in=repeaters).values_list("id", flat=True))
-    if not ids:
-        return {}
-    lookups = {"id__in": ids}  # their responses by key: the planner starts from them, not from every answer
+    lookups = {**_response_lookups(filters), "company_id__in": RepeatCompany.objects.values("company_id")}
     rows_sql, params = _demand_rows_sql(lookups, competency_ids=competency_ids, track_id=track_id)
     sql = (
         "SELECT d.d_comp, d.d_track, SUM(d.n - 1) FROM (SELECT d_comp, d_track, d_company,"  # noqa: S608 - our own ORM SQL

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +24,7 @@ from sanhak.demand.models import (
     DemandCell,
     NeedItem,
     NeedStatement,
+    RepeatCompany,
     ResponseStatus,
     SizeBand,
     SurveyResponse,
@@ -290,9 +291,10 @@ _CELL_GROUP = ("d_ksic", "d_size", "d_comp", "d_track")
 
 def demand_cells_refresh(*, response: SurveyResponse | None = None, round_id: int | None = None) -> int:
     """Rebuild the demand cells of the group (round, industry, size) of `response`, or of a whole round,
-    from the submitted answers, in the caller's transaction. The round's row is locked first, so that
-    two changes in the same round rebuild one after the other, each from the other's committed answers.
-    Returns the number of cells written."""
+    from the submitted answers, in the caller's transaction, and which of its companies answered several
+    rounds. The round's row (and the response's company's) is locked first, so that two changes in the
+    same round rebuild one after the other, each from the other's committed answers. Returns the number
+    of cells written."""
     from sanhak.demand.selectors import demand_sums
 
     rid = response.round_id if response is not None else round_id
@@ -302,6 +304,8 @@ def demand_cells_refresh(*, response: SurveyResponse | None = None, round_id: in
         lookups: dict[str, Any] = {"status": ResponseStatus.SUBMITTED, "round_id": rid}
         cells = DemandCell.objects.filter(round_id=rid)
         if response is not None:
+            # and the company's, so that its answers to two rounds at once are counted one after the other
+            Company.objects.select_for_update().filter(pk=response.company_id).values_list("pk").first()
             lookups |= {"ksic_division": response.ksic_division, "size_band": response.size_band}
             cells = cells.filter(ksic_division=response.ksic_division, size_band=response.size_band)
         cells.delete()
@@ -317,7 +321,26 @@ def demand_cells_refresh(*, response: SurveyResponse | None = None, round_id: in
             for ksic, size, comp, track, *figures in demand_sums(lookups, _CELL_GROUP)
         ]
         DemandCell.objects.bulk_create(rows, batch_size=2000)
+        companies = [response.company_id] if response is not None else SurveyResponse.objects.filter(round_id=rid)
+        _repeat_companies_refresh(companies)
     return len(rows)
+
+
+def _repeat_companies_refresh(companies: Any) -> None:
+    """Record which of `companies` (ids, or responses' company ids) have submitted answers in several rounds."""
+    if isinstance(companies, QuerySet):
+        companies = companies.values("company_id")
+    several = (
+        SurveyResponse.objects.filter(status=ResponseStatus.SUBMITTED, company_id__in=companies)
+        .order_by()
+        .values("company_id")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .values_list("company_id", flat=True)
+    )
+    keep = set(several)
+    RepeatCompany.objects.filter(company_id__in=companies).exclude(company_id__in=keep).delete()
+    RepeatCompany.objects.bulk_create([RepeatCompany(company_id=c) for c in keep], ignore_conflicts=True)
 
 
 # --- mapping statements -----------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.db import connection
 from sanhak.common.concurrency import run_at_once
 from sanhak.common.factories import brn_check_digit
 from sanhak.demand import selectors
-from sanhak.demand.models import DemandCell, NeedStatement, SurveyResponse
+from sanhak.demand.models import DemandCell, NeedStatement, RepeatCompany, SurveyResponse
 from sanhak.demand.services import (
     ItemIn,
     StatementIn,
@@ -87,8 +87,9 @@ def test_cells_follow_every_change_to_the_answers(personas, catalog):
 def test_a_company_answering_two_rounds_of_the_period_counts_once(personas, catalog):
     demand = demand_fixture(personas, catalog)
     f = period(demand)
-    before = figures_from_cells(f)[(demand.comp["SM-AUT-05"].pk, "technical")]
-    assert before == (13, 3)
+    before_all = figures_from_cells(f)
+    assert before_all[(demand.comp["SM-AUT-05"].pk, "technical")] == (13, 3)
+    assert list(RepeatCompany.objects.values_list("company_id", flat=True)) == [personas.company_a.pk]  # R0 and R1
     extra = survey_round_open(
         title="2026 추가 수요조사",
         opens_on=demand.today - dt.timedelta(days=5),
@@ -117,6 +118,11 @@ def test_a_company_answering_two_rounds_of_the_period_counts_once(personas, cata
     assert {k: (v.headcount, v.companies) for k, v in only.items()} == {
         (demand.comp["SM-AUT-05"].pk, "technical"): (16, 3)
     }
+    # Reopened: A's answer to the new round no longer counts.
+    response_reopen(response=mine, by=personas.admin, reason="수정")
+    assert figures_from_cells(f) == figures_from_answers(f) == before_all
+    # B has answered R1 only; had B answered R0 too, it would be recorded as well.
+    assert list(RepeatCompany.objects.values_list("company_id", flat=True)) == [personas.company_a.pk]
 
 
 @pytest.mark.postgres

@@ -1,11 +1,11 @@
-"""Fill the demand cells of the rounds that existed before them (the gap analysis adds these up)."""
+"""Fill the demand cells (and the companies answering several rounds) for the rounds that existed before."""
 
 from django.db import migrations
 
 
 def fill(apps, schema_editor):  # type: ignore[no-untyped-def]
     # The current service, not historical models: it only reads the answers through the ORM and writes
-    # rows of the table created by the previous migration.
+    # rows of the tables created by the previous migrations.
     from sanhak.demand.services import demand_cells_refresh
 
     SurveyRound = apps.get_model("demand", "SurveyRound")
@@ -14,5 +14,5 @@ def fill(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("demand", "0003_demand_cells")]
+    dependencies = [("demand", "0004_repeat_companies")]
     operations = [migrations.RunPython(fill, migrations.RunPython.noop)]

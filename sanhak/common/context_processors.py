@@ -35,7 +35,7 @@ def nav_state(request: HttpRequest) -> tuple[tuple[str, ...], int]:
             cursor.execute(_NAV_SQL, [user.pk, user.pk])
             rows = cursor.fetchall()
         *assignments, (_, _, unread, _, _) = rows
-        real = user._wrapped if isinstance(user, LazyObject) else user  # request.user is lazy; loaded above
+        real: Any = getattr(user, "_wrapped", user) if isinstance(user, LazyObject) else user  # loaded above
         if "role_assignments" not in real.__dict__:  # pre-fills the cached property
             real.__dict__["role_assignments"] = [
                 RoleAssignment.from_db(connection.alias, _ROLE_FIELDS, row) for row in sorted(assignments)

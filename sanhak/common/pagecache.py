@@ -99,7 +99,7 @@ def private_page(
     if request.method != "GET" or _messages_waiting(request):
         response, extra = render()
         return response, extra
-    user = request.user
+    user: Any = request.user  # logged in: the views call this after their access checks
     roles, unread = nav_state(request)
     key = _page_key(request, "private", (user.pk, user.get_full_name(), roles, unread, timezone.localdate(), inputs))
     hit = cache.get(key)

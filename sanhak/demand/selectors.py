@@ -697,7 +697,7 @@ def _covering_per_need(needs: Iterable[Need], today: dt.date) -> dict[tuple[int,
     )
     out: dict[tuple[int, str], list[Offering]] = defaultdict(list)
     for o in rows:
-        out[(o.need_competency, o.course.track_id)].append(o)
+        out[(o.need_competency, o.course.track_id)].append(o)  # type: ignore[attr-defined]
     return out
 
 

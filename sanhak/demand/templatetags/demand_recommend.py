@@ -20,7 +20,7 @@ DATE = "Y. n. j."
 
 def _offering(o: Any, *, track: bool) -> str:
     course = o.course
-    where = conditional_escape(course.institution.name_ko)
+    where = str(conditional_escape(course.institution.name_ko))
     if track:
         where = f"{where} · {conditional_escape(course.track.name_ko)}"
     href = reverse("courses:offering", args=[o.pk])

@@ -16,7 +16,8 @@ trainees, 4,000 courses, 12,000 offerings, 600,000 enrollments; a few minutes; a
 var/bench/sanhak_bench_demand.seeded.json records a finished seed). The demo's own survey round covers
 the Namdong complex only, so the benchmark adds, once, a national round ("bench: national demand")
 answered by 40% of ALL companies (the demo company (주)남동정밀 among them), each with 3 structured
-needs and 1 free-text statement confirmed as 1–2 competencies, bulk-inserted, then ANALYZE.
+needs and 1 free-text statement confirmed as 1–2 competencies, bulk-inserted, its demand cells built
+(services.demand_cells_refresh, as every submission does for its group), then ANALYZE.
 
 Measured, in this one process pinned to CPU 0, through Django's test client (the whole view: access
 check, selectors, template), after 3 unmeasured requests, --runs timed ones each:

@@ -14,7 +14,7 @@ _NAV_STATE = "_sanhak_nav_state"
 
 # Every logged-in request needs the user's role assignments (permissions, navigation) and every page
 # the unread count: one round trip for both, without the ORM's per-query overhead (this runs on every
-# logged-in request). The last row carries the count.
+# logged-in request). The row with no id carries the count.
 _NAV_SQL = (
     "SELECT id, user_id, role, institution_id, company_id FROM accounts_roleassignment WHERE user_id = %s "
     "UNION ALL SELECT NULL, NULL, CAST(COUNT(*) AS VARCHAR(20)), NULL, NULL FROM common_notification "
@@ -34,7 +34,8 @@ def nav_state(request: HttpRequest) -> tuple[tuple[str, ...], int]:
         with connection.cursor() as cursor:
             cursor.execute(_NAV_SQL, [user.pk, user.pk])
             rows = cursor.fetchall()
-        *assignments, (_, _, unread, _, _) = rows
+        assignments = [row for row in rows if row[0] is not None]  # the count's row has no id (rows come unordered)
+        unread = next(row[2] for row in rows if row[0] is None)
         real: Any = getattr(user, "_wrapped", user) if isinstance(user, LazyObject) else user  # loaded above
         if "role_assignments" not in real.__dict__:  # pre-fills the cached property
             real.__dict__["role_assignments"] = [

@@ -116,17 +116,18 @@ def private_page(
 
 
 def fingerprint(value: Any, _path: frozenset[int] = frozenset()) -> Any:
-    """Plain values standing for `value` in a page's key: model instances become their loaded fields and
-    the related objects loaded with them (select_related, prefetch_related), recursively; containers
-    keep their shape. A template that shows only what was loaded is fully described by it."""
+    """Plain values standing for `value` in a page's key: model instances become their loaded fields,
+    annotations and cached values, and the related objects loaded with them (select_related,
+    prefetch_related), recursively; containers keep their shape. A template that shows only what was
+    loaded is fully described by it."""
     if isinstance(value, QuerySet):
         value = list(value)  # evaluated once: the template then reads the same rows from its result cache
     if isinstance(value, Model):
         if id(value) in _path:  # a reverse one-to-one cache pointing back at its parent
             return (type(value).__name__, value.pk)
         path = _path | {id(value)}
-        names = {f.attname for f in value._meta.concrete_fields}
-        loaded = tuple(sorted((k, fingerprint(v, path)) for k, v in value.__dict__.items() if k in names))
+        # fields, annotations (a queryset's counts) and cached properties: everything set on the instance
+        loaded = tuple(sorted((k, fingerprint(v, path)) for k, v in value.__dict__.items() if not k.startswith("_")))
         related = tuple(sorted((k, fingerprint(v, path)) for k, v in value._state.fields_cache.items()))
         prefetched = getattr(value, "_prefetched_objects_cache", {})
         many = tuple(sorted((k, fingerprint(list(v), path)) for k, v in prefetched.items()))

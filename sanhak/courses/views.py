@@ -108,7 +108,10 @@ def offering_detail(request: HttpRequest, pk: int) -> HttpResponse:
     def page() -> tuple[HttpResponse, None]:
         return render(request, "courses/offering_detail.html", {"offering": _offering_for_detail(pk), **ctx}), None
 
-    response, _ = private_page(request, inputs=(catalog_version(), fingerprint(ctx)), render=page)
+    # The catalog version moves with every course and offering change; names of institutions, tracks,
+    # competencies and instructors shown here move nothing, so the page (like the anonymous one) is kept
+    # for a minute only.
+    response, _ = private_page(request, inputs=(catalog_version(), fingerprint(ctx)), render=page, seconds=60)
     return response
 
 

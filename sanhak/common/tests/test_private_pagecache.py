@@ -154,3 +154,17 @@ def test_a_fingerprint_is_every_loaded_value_and_nothing_lazy(personas, django_a
     renamed = User.objects.select_related("trainee_profile").get(pk=personas.worker.pk)
     renamed.trainee_profile.job_title = "다른 직무"
     assert fingerprint({"u": renamed, "xs": [1, (2, 3)], "s": {"a", "b"}}) != print_
+
+
+def test_counts_a_query_adds_up_are_part_of_the_key(client, personas, catalog):
+    """The coordinator's dashboard shows per-offering counts of pending and waitlisted applications
+    (query annotations): a new waitlisted application changes no timestamp, yet the page follows it."""
+    Offering.objects.filter(pk=catalog.robot_offering.pk).update(capacity=1, approved_count=1)  # full
+    client.force_login(personas.coordinator)
+    row = re.compile(
+        r"roster/\">[^<]+</a>.*?<td class=\"num\">1/1</td><td class=\"num\">(\d+)</td><td class=\"num\">(\d+)</td>"
+    )
+    assert row.search(_get(client, "/")[0]).groups() == ("0", "0")
+    enrollment_apply(offering=Offering.objects.get(pk=catalog.robot_offering.pk), trainee=personas.student)
+    assert Enrollment.objects.get(trainee=personas.student).status == "waitlisted"
+    assert row.search(_get(client, "/")[0]).groups() == ("0", "1")

@@ -58,17 +58,7 @@ def anonymous_page_cache(version: Callable[[], str], *, seconds: int = 60) -> Ca
             if not _cacheable(request):
                 return view(request, *args, **kwargs)
             key = _page_key(request, f"{view.__module__}.{view.__qualname__}", (version(),))
-            hit = cache.get(key)
-            if hit is None:
-                setattr(request, _RENDERING, True)
-                response = view(request, *args, **kwargs)
-                setattr(request, _RENDERING, False)
-                if response.status_code != 200 or response.streaming or response.cookies:
-                    return _with_token(request, response)
-                hit = (response.content.decode(response.charset), response["Content-Type"])
-                cache.set(key, hit, seconds)
-            body, content_type = hit
-            return _served(request, body, content_type)
+            return _cached(request, key, lambda: (view(request, *args, **kwargs), None), seconds)[0]
 
         return wrapper  # type: ignore[return-value]
 
@@ -102,6 +92,14 @@ def private_page(
     user: Any = request.user  # logged in: the views call this after their access checks
     roles, unread = nav_state(request)
     key = _page_key(request, "private", (user.pk, user.get_full_name(), roles, unread, timezone.localdate(), inputs))
+    return _cached(request, key, render, seconds)
+
+
+def _cached(
+    request: HttpRequest, key: str, render: Callable[[], tuple[HttpResponse, T]], seconds: int
+) -> tuple[HttpResponse, T]:
+    """The page under `key`, rendered (with the CSRF placeholder) and kept when missing; a page that is
+    not a plain 200 (a redirect, a file, one setting cookies) is returned as rendered and not kept."""
     hit = cache.get(key)
     if hit is None:
         setattr(request, _RENDERING, True)

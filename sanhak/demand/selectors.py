@@ -258,7 +258,7 @@ def demand_figures(
             from_statements=int(stmt or 0),
             item_headcount=int(item_hc or 0),
             times={"weekday_day": int(day or 0), "weekday_evening": int(evening or 0), "weekend": int(weekend or 0)},
-            modes={"offline": int(offline or 0), "blended": int(blended or 0), "online": int(online or 0)},
+            modes={m.value: int(n or 0) for m, n in zip(MODE_PREFERENCE, (offline, blended, online), strict=True)},
         )
     if several_rounds:
         for key, repeats in _companies_counted_twice(filters, competency_ids, track_id).items():
@@ -651,45 +651,50 @@ def company_needs(response: SurveyResponse | None) -> list[Need]:
     return sorted(needs.values(), key=lambda n: (n.competency.code, n.track.order))
 
 
-def _covering(needs: Iterable[Need], today: dt.date) -> QuerySet[Offering]:
-    """Upcoming open offerings whose course develops one of the needs' competencies at the need's track."""
+def _needs_by_track(needs: Iterable[Need]) -> dict[str, set[int]]:
     by_track: dict[str, set[int]] = defaultdict(set)
     for need in needs:
         by_track[need.track.code].add(need.competency.pk)
+    return by_track
+
+
+def _upcoming_open(cond: Q, today: dt.date) -> QuerySet[Offering]:
+    return Offering.objects.filter(cond, start_date__gte=today, is_open=True).select_related(
+        "course__institution", "course__track"
+    )
+
+
+def _full_last() -> Case:
+    """0 for an offering with open seats, 1 for a full one: open seats come first."""
+    return Case(When(approved_count__lt=F("capacity"), then=0), default=1, output_field=IntegerField())
+
+
+def _covering(needs: Iterable[Need], today: dt.date) -> QuerySet[Offering]:
+    """Upcoming open offerings whose course develops one of the needs' competencies at the need's track."""
     cond = Q(pk__in=[])
-    for track, comps in by_track.items():
+    for track, comps in _needs_by_track(needs).items():
         cond |= Q(
             course__track_id=track,
             course_id__in=CourseCompetency.objects.filter(competency_id__in=comps).values("course_id"),
         )
-    return (
-        Offering.objects.filter(cond, start_date__gte=today, is_open=True)
-        .select_related("course__institution", "course__track")
-        .annotate(full=Case(When(approved_count__lt=F("capacity"), then=0), default=1, output_field=IntegerField()))
-        .order_by("full", "start_date", "id")
-    )
+    return _upcoming_open(cond, today).annotate(full=_full_last()).order_by("full", "start_date", "id")
 
 
 def _covering_per_need(needs: Iterable[Need], today: dt.date) -> dict[tuple[int, str], list[Offering]]:
     """For each need (competency, track): the first MAX_OFFERINGS_PER_NEED offerings of `_covering`'s
     order that cover it, ranked per need in the database (a company may need what thousands of
     offerings teach). One query."""
-    by_track: dict[str, set[int]] = defaultdict(set)
-    for need in needs:
-        by_track[need.track.code].add(need.competency.pk)
     cond = Q(pk__in=[])
-    for track, comps in by_track.items():
+    for track, comps in _needs_by_track(needs).items():
         cond |= Q(course__track_id=track, course__course_competencies__competency_id__in=comps)
-    full = Case(When(approved_count__lt=F("capacity"), then=0), default=1, output_field=IntegerField())
     rows = (
-        Offering.objects.filter(cond, start_date__gte=today, is_open=True)
-        .select_related("course__institution", "course__track")
+        _upcoming_open(cond, today)
         .annotate(
             need_competency=F("course__course_competencies__competency_id"),
             rank=Window(
                 RowNumber(),
                 partition_by=[F("course__track_id"), F("course__course_competencies__competency_id")],
-                order_by=[full.asc(), F("start_date").asc(), F("id").asc()],
+                order_by=[_full_last().asc(), F("start_date").asc(), F("id").asc()],
             ),
         )
         .filter(rank__lte=MAX_OFFERINGS_PER_NEED)
@@ -697,7 +702,7 @@ def _covering_per_need(needs: Iterable[Need], today: dt.date) -> dict[tuple[int,
     )
     out: dict[tuple[int, str], list[Offering]] = defaultdict(list)
     for o in rows:
-        out[(o.need_competency, o.course.track_id)].append(o)  # type: ignore[attr-defined]
+        out[(o.need_competency, o.course.track_id)].append(o)
     return out
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -321,15 +321,16 @@ def demand_cells_refresh(*, response: SurveyResponse | None = None, round_id: in
             for ksic, size, comp, track, *figures in demand_sums(lookups, _CELL_GROUP)
         ]
         DemandCell.objects.bulk_create(rows, batch_size=2000)
-        companies = [response.company_id] if response is not None else SurveyResponse.objects.filter(round_id=rid)
-        _repeat_companies_refresh(companies)
+        if response is not None:
+            _repeat_companies_refresh([response.company_id])
+        else:
+            _repeat_companies_refresh(SurveyResponse.objects.filter(round_id=rid).values("company_id"))
     return len(rows)
 
 
 def _repeat_companies_refresh(companies: Any) -> None:
-    """Record which of `companies` (ids, or responses' company ids) have submitted answers in several rounds."""
-    if isinstance(companies, QuerySet):
-        companies = companies.values("company_id")
+    """Record which of `companies` (company ids: a list or a values() query) have submitted answers in
+    several rounds."""
     several = (
         SurveyResponse.objects.filter(status=ResponseStatus.SUBMITTED, company_id__in=companies)
         .order_by()

@@ -30,6 +30,8 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from sanhak.common.context_processors import nav_state
+
 F = TypeVar("F", bound=Callable[..., HttpResponse])
 T = TypeVar("T")
 
@@ -84,8 +86,6 @@ def private_page(
     `render` returns the response and a value kept with it (the roster keeps the ids it showed, for the
     access log); both come back on a hit. Non-GET requests and waiting flash messages always render.
     """
-    from sanhak.common.context_processors import nav_state
-
     if request.method != "GET" or _messages_waiting(request):
         response, extra = render()
         return response, extra

@@ -29,7 +29,6 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.contrib.sessions.models import Session  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
@@ -37,13 +36,14 @@ from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from sanhak.accounts.models import TraineeProfile, User  # noqa: E402
+from sanhak.accounts.sessions import SessionStore  # noqa: E402
 from sanhak.common.models import PersonalDataAccess  # noqa: E402
 from sanhak.companies.models import Company  # noqa: E402
 from sanhak.courses.models import Course, Offering  # noqa: E402
 from sanhak.courses.selectors import CatalogFilters, catalog_offerings  # noqa: E402
 from sanhak.enrollment.models import ACTIVE_STATUSES, Enrollment  # noqa: E402
 
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+AUTH_BACKEND = "sanhak.accounts.backends.UserBackend"
 PERSONAS = {"manager": "manager@sanhak.test", "coordinator": "coordinator@sanhak.test"}
 
 
@@ -51,7 +51,7 @@ def session_for(user: User) -> str:
     """A logged-in session, exactly as django.contrib.auth.login() would store it."""
     store = SessionStore()
     store[SESSION_KEY] = user._meta.pk.value_to_string(user)
-    store[BACKEND_SESSION_KEY] = MODEL_BACKEND
+    store[BACKEND_SESSION_KEY] = AUTH_BACKEND
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     assert store.session_key is not None

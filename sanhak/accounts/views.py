@@ -49,7 +49,7 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 
 def _signup_done(request: HttpRequest, user: User) -> HttpResponse:
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend="sanhak.accounts.backends.UserBackend")
     messages.success(request, _("가입을 환영합니다. / Welcome to sanhak."))
     return redirect("home")
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection
 from django.http import HttpRequest
 from django.utils.functional import LazyObject
 
+from sanhak.accounts.backends import PRELOADED_UNREAD
 from sanhak.accounts.models import Role, RoleAssignment
 
 _NAV_STATE = "_sanhak_nav_state"
@@ -30,20 +31,28 @@ def nav_state(request: HttpRequest) -> tuple[tuple[str, ...], int]:
     permission checks of the view ask nothing more."""
     state: tuple[tuple[str, ...], int] | None = getattr(request, _NAV_STATE, None)
     if state is None:
-        user = request.user
-        with connection.cursor() as cursor:
-            cursor.execute(_NAV_SQL, [user.pk, user.pk])
-            rows = cursor.fetchall()
-        assignments = [row for row in rows if row[0] is not None]  # the count's row has no id (rows come unordered)
-        unread = next(row[2] for row in rows if row[0] is None)
-        real: Any = getattr(user, "_wrapped", user) if isinstance(user, LazyObject) else user  # loaded above
-        if "role_assignments" not in real.__dict__:  # pre-fills the cached property
-            real.__dict__["role_assignments"] = [
-                RoleAssignment.from_db(connection.alias, _ROLE_FIELDS, row) for row in sorted(assignments)
-            ]
-        state = (tuple(sorted(r[2] for r in assignments)), int(unread))
+        user: Any = request.user
+        if user.pk is not None and isinstance(user, LazyObject):  # reading pk has loaded a lazy user
+            user = cast(Any, user)._wrapped
+        unread = user.__dict__.pop(PRELOADED_UNREAD, None)  # read with the user (accounts.backends), once
+        if unread is None or "role_assignments" not in user.__dict__:
+            unread = _read_nav_state(user)
+        state = (tuple(sorted(a.role for a in user.role_assignments)), int(unread))
         setattr(request, _NAV_STATE, state)
     return state
+
+
+def _read_nav_state(user: Any) -> int:
+    """The unread count of a user loaded some other way (an API token), filling their `role_assignments`."""
+    with connection.cursor() as cursor:
+        cursor.execute(_NAV_SQL, [user.pk, user.pk])
+        rows = cursor.fetchall()
+    assignments = [row for row in rows if row[0] is not None]  # the count's row has no id (rows come unordered)
+    if "role_assignments" not in user.__dict__:  # pre-fills the cached property
+        user.__dict__["role_assignments"] = [
+            RoleAssignment.from_db(connection.alias, _ROLE_FIELDS, row) for row in sorted(assignments)
+        ]
+    return int(next(row[2] for row in rows if row[0] is None))
 
 
 def nav_state_forget(request: HttpRequest) -> None:

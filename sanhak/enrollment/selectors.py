@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sanhak.accounts.models import TraineeProfile
+from sanhak.common.prepared import Prepared
 from sanhak.courses.models import Offering
 from sanhak.enrollment.models import Enrollment, Source, Status
 
@@ -47,24 +48,32 @@ def roster(offering: Offering) -> list[RosterEntry]:
     return roster_entries(roster_rows(offering))
 
 
-def roster_rows(offering: Offering) -> list[tuple[Any, ...]]:
-    """Every value the roster shows of its enrollments, as plain tuples (also the roster page's cache key)."""
-    return list(
-        Enrollment.objects.filter(offering=offering).values_list(
-            "id",
-            "status",
-            "source",
-            "reason",
-            "created_at",
-            "waitlisted_at",
-            "trainee_id",
-            "trainee__name",
-            "trainee__email",
-            "trainee__trainee_profile__kind",
-            "trainee__trainee_profile__employer__name",
-            "trainee__trainee_profile__institution__name_ko",
-        )
+_ROSTER_ROWS = Prepared(
+    lambda offering_id: Enrollment.objects.filter(offering_id=offering_id).values_list(
+        "id",
+        "status",
+        "source",
+        "reason",
+        "created_at",
+        "waitlisted_at",
+        "trainee_id",
+        "trainee__name",
+        "trainee__email",
+        "trainee__trainee_profile__kind",
+        "trainee__trainee_profile__employer__name",
+        "trainee__trainee_profile__institution__name_ko",
     )
+)
+
+
+def roster_rows(offering: Offering) -> list[tuple[Any, ...]]:
+    """Every value the roster shows of its enrollments, as plain tuples."""
+    return _ROSTER_ROWS(offering.pk)
+
+
+def roster_rows_stored(offering: Offering) -> list[tuple[Any, ...]]:
+    """The same rows as the database returns them (unconverted, cheaper): the roster page's cache key."""
+    return _ROSTER_ROWS.raw(offering.pk)
 
 
 def roster_entries(rows: list[tuple[Any, ...]]) -> list[RosterEntry]:

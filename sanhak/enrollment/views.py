@@ -83,15 +83,15 @@ def _decision_context(request: HttpRequest) -> dict[str, Any]:
 def roster(request: AuthedRequest, pk: int) -> HttpResponse:
     offering = access.offering_roster_visible(request.user, pk)
     show_all = request.GET.get("all") == "1"
-    rows = selectors.roster_rows(offering)
     can_manage = access.can_manage_offering(request.user, offering)
 
     def page() -> tuple[HttpResponse, list[int]]:
-        groups = selectors.roster_groups(selectors.roster_entries(rows), include_closed=show_all)
+        entries = selectors.roster_entries(selectors.roster_rows(offering))
+        groups = selectors.roster_groups(entries, include_closed=show_all)
         context = {"offering": offering, "groups": groups, "can_manage": can_manage, **_decision_context(request)}
         return render(request, "enrollment/roster.html", context), [e.trainee_id for g in groups for e in g["rows"]]
 
-    inputs = (fingerprint(offering), can_manage, rows)
+    inputs = (fingerprint(offering), can_manage, selectors.roster_rows_stored(offering))
     response, shown = private_page(request, inputs=inputs, render=page)
     personal_data_viewed(request=request, purpose="roster", subject_ids=shown)
     return response

@@ -1,0 +1,81 @@
+"""The logged-in request: session and user (with roles and unread count) in two queries, and nothing
+kept between requests, so a logout, a revoked role, a deactivation or a new password act at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from sanhak.accounts.models import Role, RoleAssignment
+from sanhak.common.notifications import notification_send
+
+pytestmark = pytest.mark.django_db
+
+PRIVACY = "/accounts/privacy/"
+
+
+def _who(client: Client) -> str:
+    """The name shown in the page header, or "" for an anonymous visitor."""
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return response.context["user"].name if response.context["user"].is_authenticated else ""
+
+
+def test_a_logged_in_page_reads_session_and_user_in_two_queries(client, personas, django_assert_num_queries):
+    client.force_login(personas.manager)
+    notification_send(user=personas.manager, message="알림")
+    with django_assert_num_queries(2) as queries:
+        response = client.get(PRIVACY)
+    assert response.status_code == 200
+    assert "django_session" in queries.captured_queries[0]["sql"]
+    assert "accounts_roleassignment" in queries.captured_queries[1]["sql"]
+    assert "common_notification" in queries.captured_queries[1]["sql"]
+    assert response.context["nav_unread"] == 1
+    assert response.context["nav_roles"] == frozenset({Role.COMPANY_MANAGER})
+    assert response.wsgi_request.user.managed_company_ids == frozenset({personas.company_a.pk})
+
+
+def test_a_user_without_roles_is_still_logged_in(client, personas):
+    RoleAssignment.objects.filter(user=personas.student).delete()
+    client.force_login(personas.student)
+    response = client.get(PRIVACY)
+    assert response.wsgi_request.user == personas.student
+    assert response.context["nav_roles"] == frozenset()
+
+
+def test_logout_ends_the_session_for_every_copy_of_the_cookie(client, personas):
+    client.force_login(personas.manager)
+    stolen = Client()
+    stolen.cookies = client.cookies.__class__(client.cookies)
+    assert _who(stolen) == personas.manager.name
+    client.post(reverse("accounts:logout"))
+    assert _who(stolen) == ""
+
+
+def test_an_expired_session_is_anonymous(client, personas):
+    client.force_login(personas.manager)
+    Session.objects.update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    assert _who(client) == ""
+
+
+def test_a_revoked_role_acts_on_the_next_request(client, personas):
+    client.force_login(personas.manager)
+    page = reverse("companies:detail", args=[personas.company_a.pk])
+    assert client.get(page).status_code == 200
+    RoleAssignment.objects.filter(user=personas.manager, role=Role.COMPANY_MANAGER).delete()
+    assert client.get(page).status_code == 404  # a company the user does not manage is not there for them
+
+
+def test_deactivation_and_a_new_password_log_the_user_out(client, personas):
+    client.force_login(personas.manager)
+    personas.manager.set_password("another-password-2026")
+    personas.manager.save()
+    assert _who(client) == ""
+    client.force_login(personas.worker)
+    type(personas.worker).objects.filter(pk=personas.worker.pk).update(is_active=False)
+    assert _who(client) == ""

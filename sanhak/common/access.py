@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from sanhak.accounts.models import Role, TraineeProfile, User
+from sanhak.common.prepared import PreparedObjects
 from sanhak.companies.models import Company, CompanyQuerySet
 from sanhak.courses.models import Offering
 from sanhak.demand.models import SurveyResponse
@@ -75,11 +76,23 @@ def offerings_manageable(user: Any) -> QuerySet[Offering]:
     raise _denied()
 
 
-def _offering_or_404(pk: Any) -> Offering:
+# Every offering page starts here (access checks, rosters, classrooms): prepared, as select_related
+# would load it.
+_OFFERING = PreparedObjects(
+    lambda pk: Offering.objects.filter(pk=pk),
+    {"": None, "course": None, "course__institution": None, "course__track": None},
+)
+
+
+def offering_or_404(pk: Any) -> Offering:
     try:
-        return Offering.objects.select_related("course__institution", "course__track").get(pk=int(pk))
-    except (Offering.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404(_("강좌를 찾을 수 없습니다. / Offering not found.")) from exc
+        found = _OFFERING(int(pk))
+    except (ValueError, TypeError):
+        found = []
+    if not found:
+        raise Http404(_("강좌를 찾을 수 없습니다. / Offering not found."))
+    offering: Offering = found[0]
+    return offering
 
 
 def can_manage_offering(user: Any, offering: Offering) -> bool:
@@ -92,7 +105,7 @@ def can_manage_offering(user: Any, offering: Offering) -> bool:
 def offering_manageable(user: Any, pk: Any) -> Offering:
     """Offerings are public, so one the user may not manage is a 403, not a 404."""
     _authenticated(user)
-    offering = _offering_or_404(pk)
+    offering = offering_or_404(pk)
     if not can_manage_offering(user, offering):
         raise _denied()
     return offering
@@ -101,7 +114,7 @@ def offering_manageable(user: Any, pk: Any) -> Offering:
 def offering_roster_visible(user: Any, pk: Any) -> Offering:
     """The roster: managers of the offering, and its instructors."""
     _authenticated(user)
-    offering = _offering_or_404(pk)
+    offering = offering_or_404(pk)
     if can_teach_offering(user, offering):
         return offering
     raise _denied()
@@ -224,7 +237,7 @@ def can_teach_offering(user: Any, offering: Offering) -> bool:
 def offering_classroom(user: Any, pk: Any) -> tuple[Offering, Enrollment | None]:
     """The online classroom: enrolled trainees (with their enrollment) and the offering's staff."""
     user = _authenticated(user)
-    offering = _offering_or_404(pk)
+    offering = offering_or_404(pk)
     enrollment = learning_enrollment(user, offering)
     if enrollment is None and not can_teach_offering(user, offering):
         raise PermissionDenied(
@@ -237,7 +250,7 @@ def progress_visible(user: Any, pk: Any) -> tuple[Offering, QuerySet[Enrollment]
     """An offering's progress table and whose rows the user may see: staff everyone's, a company
     manager their workers' (403 if none of them take it)."""
     user = _authenticated(user)
-    offering = _offering_or_404(pk)
+    offering = offering_or_404(pk)
     learners = Enrollment.objects.filter(offering=offering, status__in=LEARNING_STATUSES)
     if can_teach_offering(user, offering):
         return offering, learners

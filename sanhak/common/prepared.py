@@ -29,6 +29,7 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.utils.functional import cached_property
 
 _MARKER = -7_346_211_000  # marker i is _MARKER - i: no real id is negative
+_BIGINT_MIN, _BIGINT_MAX = -(2**63), 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,8 @@ class Prepared:
             raise TypeError(f"{self.build!r} takes arguments of types {self.types}, got {args!r}")
         connection = connections[router.db_for_read(self._model)]
         compiled = self._compiled.get(connection) or self._compile(connection)
+        if any(type(a) is int and not _BIGINT_MIN <= a <= _BIGINT_MAX for a in args):
+            return compiled, []  # matches no row (as the ORM answers), where the driver would raise
         params = list(compiled.params)
         for position, index in compiled.slots:
             params[position] = args[index]
@@ -97,3 +100,62 @@ class Prepared:
         compiled = _Compiled(compiler, sql, tuple(params), slots)  # the SELECT is in values_list() order
         self._compiled[connection] = compiled
         return compiled
+
+
+class PreparedObjects:
+    """Model instances read through a `Prepared` query, with forward relations filled as
+    `select_related` fills them.
+
+    `fields` maps a relation path ("" for the model itself, "course", "course__institution") to the
+    field names loaded for it (None: every concrete field). Fields not loaded are deferred: reading
+    one loads it, as after `.only()`. A relation whose row is missing (a null foreign key) is None.
+    """
+
+    def __init__(
+        self,
+        build: Callable[..., QuerySet[Any, Any]],
+        fields: dict[str, list[str] | None],
+        *,
+        types: tuple[type, ...] | None = None,
+    ) -> None:
+        self.build = build
+        self.fields = fields
+        types = types or (int,) * len(inspect.signature(build).parameters)
+        self.prepared = Prepared(lambda *args: build(*args).values_list(*self._columns()), types=types)
+
+    @cached_property
+    def _layout(self) -> list[tuple[str, type[Any], list[str]]]:
+        """(path, model, attnames) per relation path, the model itself first."""
+        model = self.build(*self.prepared._markers()).model
+        layout = []
+        for path, names in self.fields.items():
+            related = model
+            for part in path.split("__") if path else []:
+                related = related._meta.get_field(part).related_model
+            attnames = names or [f.attname for f in related._meta.concrete_fields]
+            if related._meta.pk.attname not in attnames:
+                raise ValueError(f"the fields of {path or 'the model'} must include its primary key")
+            layout.append((path, related, attnames))
+        return layout
+
+    def _columns(self) -> list[str]:
+        return [f"{path}__{name}" if path else name for path, _, names in self._layout for name in names]
+
+    def __call__(self, *args: Any) -> list[Any]:
+        alias = router.db_for_read(self._layout[0][1])
+        objects = []
+        for row in self.prepared(*args):
+            made: dict[str, Any] = {}
+            start = 0
+            for path, model, names in self._layout:
+                values = row[start : start + len(names)]
+                start += len(names)
+                pk_name = model._meta.pk.attname
+                obj = model.from_db(alias, names, values) if values[names.index(pk_name)] is not None else None
+                made[path] = obj
+                if path:
+                    parent, _, name = path.rpartition("__")
+                    if made[parent] is not None:
+                        made[parent]._meta.get_field(name).set_cached_value(made[parent], obj)
+            objects.append(made[""])
+        return objects

@@ -6,9 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from sanhak.common.prepared import Prepared
 from sanhak.courses.models import Course, CourseCompetency, Offering
 from sanhak.courses.search import query_terms
 
@@ -48,13 +49,17 @@ def _filter_courses(qs: QS, filters: CatalogFilters, prefix: str = "") -> QS:
     return qs
 
 
+# the newest change of each (index scans of one row; prepared: every catalog page view reads them)
+_LATEST_CHANGES = [
+    Prepared(lambda: Offering.objects.order_by("-updated_at").values_list("updated_at")[:1]),
+    Prepared(lambda: Course.objects.order_by("-updated_at").values_list("updated_at")[:1]),
+]
+
+
 def catalog_version() -> str:
     """Changes whenever anything the catalog shows changes (every write to a course or an offering,
     seat counts included, moves its updated_at); two index look-ups."""
-    latest = [
-        Offering.objects.aggregate(m=Max("updated_at"))["m"],
-        Course.objects.aggregate(m=Max("updated_at"))["m"],
-    ]
+    latest = [rows[0][0] if (rows := changes()) else None for changes in _LATEST_CHANGES]
     return "-".join(f"{t.timestamp():.6f}" if t else "0" for t in latest)
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -15,17 +16,19 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sanhak.accounts.models import User
+from sanhak.accounts.models import TraineeProfile, User
 from sanhak.common import access
 from sanhak.common.errors import DomainError
 from sanhak.common.pagecache import anonymous_page_cache, fingerprint, private_page
 from sanhak.common.permissions import AuthedRequest, login_required_view
+from sanhak.common.prepared import Prepared
 from sanhak.courses.forms import CatalogForm, NominateForm
 from sanhak.courses.models import Course, Offering
 from sanhak.courses.selectors import catalog_offerings, catalog_version, competencies_prefetch
 from sanhak.demand.selectors import course_demand
 from sanhak.enrollment import services as enrollment_services
 from sanhak.enrollment.models import Enrollment, Status
+from sanhak.enrollment.selectors import EnrollmentStatus
 
 CATALOG_CACHE_SECONDS = 300
 
@@ -85,19 +88,15 @@ def offering_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "courses/offering_detail.html", {"offering": _offering_for_detail(pk)})
     # Logged in: what is the user's own (their application; a manager's workers and their applications;
     # whether they run or teach it) is read lean; the public part is rendered only when the catalog or that changed.
-    head = get_object_or_404(Offering.objects.select_related("course"), pk=pk)
+    head = access.offering_or_404(pk)
     ctx: dict[str, object] = {}
     if user.is_trainee:
-        ctx["my_enrollment"] = Enrollment.objects.filter(offering=head, trainee=user).active().first()
-    if user.is_company_manager and (company := user.managed_company):
-        workers = list(
-            access.workers_visible(user, company)
-            .only("id", "name", "trainee_profile__job_title")
-            .order_by("name", "id")
-        )
+        mine = _MY_STATUS(head.pk, user.pk)
+        ctx["my_enrollment"] = EnrollmentStatus(mine[0][0]) if mine else None
+    if company_ids := sorted(user.managed_company_ids):
+        workers = [Worker(*row) for row in _WORKERS(company_ids[0])]
         active = {
-            e.trainee_id: e
-            for e in Enrollment.objects.filter(offering=head, trainee__in=workers).active().only("trainee_id", "status")
+            trainee_id: EnrollmentStatus(status) for trainee_id, status in _WORKER_STATUSES(head.pk, company_ids[0])
         }
         ctx["nominees"] = [w for w in workers if w.pk not in active]
         ctx["already_nominated"] = [(w, active[w.pk]) for w in workers if w.pk in active]
@@ -113,6 +112,46 @@ def offering_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # for a minute only.
     response, _ = private_page(request, inputs=(catalog_version(), fingerprint(ctx)), render=page, seconds=60)
     return response
+
+
+# The logged-in offering page's own part, read on every view (prepared: see sanhak.common.prepared).
+_MY_STATUS = Prepared(
+    lambda offering_id, user_id: (
+        Enrollment.objects.filter(offering_id=offering_id, trainee_id=user_id)
+        .active()
+        .order_by("id")
+        .values_list("status")[:1]
+    )
+)
+_WORKERS = Prepared(
+    lambda company_id: (
+        User.objects.filter(
+            trainee_profile__employer_id=company_id, trainee_profile__kind=TraineeProfile.Kind.INCUMBENT
+        )
+        .order_by("name", "id")
+        .values_list("id", "name", "trainee_profile__job_title")
+    )
+)
+_WORKER_STATUSES = Prepared(
+    lambda offering_id, company_id: (
+        Enrollment.objects.filter(
+            offering_id=offering_id,
+            trainee__trainee_profile__employer_id=company_id,
+            trainee__trainee_profile__kind=TraineeProfile.Kind.INCUMBENT,
+        )
+        .active()
+        .values_list("trainee_id", "status")
+    )
+)
+
+
+@dataclass(frozen=True)
+class Worker:
+    """A manager's incumbent worker, as the nominate form lists them."""
+
+    pk: int
+    name: str
+    job_title: str
 
 
 def _offering_for_detail(pk: int) -> Offering:

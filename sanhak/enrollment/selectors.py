@@ -48,6 +48,16 @@ def roster(offering: Offering) -> list[RosterEntry]:
     return roster_entries(roster_rows(offering))
 
 
+@dataclass(frozen=True)
+class EnrollmentStatus:
+    """An enrollment's status where a page shows only that (read as a plain value)."""
+
+    status: str
+
+    def get_status_display(self) -> str:
+        return str(Status(self.status).label)
+
+
 _ROSTER_ROWS = Prepared(
     lambda offering_id: Enrollment.objects.filter(offering_id=offering_id).values_list(
         "id",

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from sanhak.accounts.models import Role, TraineeProfile, User
@@ -64,15 +65,24 @@ def instructor_panel(user: User) -> dict[str, Any]:
 
 
 # The company manager's panel is the busiest dashboard (every manager of thousands of tenant companies):
-# its four queries are prepared once and come back as plain rows, which are both the page's cache key
+# its three queries are prepared once and come back as plain rows, which are both the page's cache key
 # and what it shows.
-_COMPANY = Prepared(lambda company_id: Company.objects.filter(pk=company_id).values_list("id", "name"))
-_WORKER_COUNT = Prepared(
+_COMPANY = Prepared(
     lambda company_id: (
-        TraineeProfile.objects.filter(employer_id=company_id)
-        .values("employer_id")
-        .annotate(n=Count("id"))
-        .values_list("n")
+        Company.objects.filter(pk=company_id)
+        .annotate(
+            worker_count=Coalesce(
+                Subquery(
+                    TraineeProfile.objects.filter(employer_id=OuterRef("pk"))
+                    .order_by()
+                    .values("employer_id")
+                    .annotate(n=Count("id"))
+                    .values("n")
+                ),
+                0,
+            )
+        )
+        .values_list("id", "name", "worker_count")
     )
 )
 
@@ -112,13 +122,12 @@ def manager_panel(user: User) -> dict[str, Any]:
     company = _COMPANY(ids[0]) if ids else []
     if not company:
         return {}
-    company_id, name = company[0]
-    workers = _WORKER_COUNT(company_id)
+    company_id, name, workers = company[0]
     counts = {s.value: 0 for s in Status}
     counts.update(dict(_STATUS_COUNTS(company_id)))
     return {
         "company": {"id": company_id, "name": name},
-        "worker_count": workers[0][0] if workers else 0,
+        "worker_count": workers,
         "enrollment_counts": counts,
         "recent": [RecentEnrollment(*row) for row in _RECENT(company_id)],
     }

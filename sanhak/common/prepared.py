@@ -34,7 +34,8 @@ _BIGINT_MIN, _BIGINT_MAX = -(2**63), 2**63 - 1
 
 @dataclass(frozen=True)
 class _Compiled:
-    compiler: SQLCompiler  # kept for its converters (it holds the connection it was compiled for)
+    compiler: SQLCompiler
+    converters: dict[int, Any]  # the compiler's, per column (they use the connection compiled for)
     sql: str
     params: tuple[Any, ...]
     slots: tuple[tuple[int, int], ...]  # (parameter position, argument index)
@@ -61,8 +62,9 @@ class Prepared:
 
     def __call__(self, *args: Any) -> list[tuple[Any, ...]]:
         compiled, raw = self._fetch(args)
-        chunks: Any = [raw]  # results_iter takes the chunks execute_sql would have fetched
-        return [tuple(row) for row in compiled.compiler.results_iter(results=chunks, tuple_expected=True)]
+        if not compiled.converters:
+            return raw
+        return [tuple(row) for row in compiled.compiler.apply_converters(raw, compiled.converters)]
 
     def raw(self, *args: Any) -> list[tuple[Any, ...]]:
         """The rows as the database driver returns them, unconverted: as good as `__call__` to tell whether
@@ -97,7 +99,8 @@ class Prepared:
         missing = set(range(self.arity)) - {index for _, index in slots}
         if missing:
             raise ValueError(f"argument(s) {sorted(missing)} of {self.build!r} do not reach the SQL as parameters")
-        compiled = _Compiled(compiler, sql, tuple(params), slots)  # the SELECT is in values_list() order
+        converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
+        compiled = _Compiled(compiler, converters, sql, tuple(params), slots)  # the SELECT is in values_list() order
         self._compiled[connection] = compiled
         return compiled
 

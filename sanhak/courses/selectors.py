@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from sanhak.common.prepared import Prepared
@@ -49,17 +49,21 @@ def _filter_courses(qs: QS, filters: CatalogFilters, prefix: str = "") -> QS:
     return qs
 
 
-# the newest change of each (index scans of one row; prepared: every catalog page view reads them)
-_LATEST_CHANGES = [
-    Prepared(lambda: Offering.objects.order_by("-updated_at").values_list("updated_at")[:1]),
-    Prepared(lambda: Course.objects.order_by("-updated_at").values_list("updated_at")[:1]),
-]
+# the newest change of a course and of an offering, in one query of two index scans (every catalog page
+# view reads them). Courses outside: there is no offering without a course.
+_LATEST_CHANGES = Prepared(
+    lambda: (
+        Course.objects.order_by("-updated_at")
+        .annotate(offering_changed=Subquery(Offering.objects.order_by("-updated_at").values("updated_at")[:1]))
+        .values_list("offering_changed", "updated_at")[:1]
+    )
+)
 
 
 def catalog_version() -> str:
     """Changes whenever anything the catalog shows changes (every write to a course or an offering,
     seat counts included, moves its updated_at); two index look-ups."""
-    latest = [rows[0][0] if (rows := changes()) else None for changes in _LATEST_CHANGES]
+    latest = rows[0] if (rows := _LATEST_CHANGES()) else (None, None)
     return "-".join(f"{t.timestamp():.6f}" if t else "0" for t in latest)
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -94,12 +94,9 @@ def offering_detail(request: HttpRequest, pk: int) -> HttpResponse:
         mine = _MY_STATUS(head.pk, user.pk)
         ctx["my_enrollment"] = EnrollmentStatus(mine[0][0]) if mine else None
     if company_ids := sorted(user.managed_company_ids):
-        workers = [Worker(*row) for row in _WORKERS(company_ids[0])]
-        active = {
-            trainee_id: EnrollmentStatus(status) for trainee_id, status in _WORKER_STATUSES(head.pk, company_ids[0])
-        }
-        ctx["nominees"] = [w for w in workers if w.pk not in active]
-        ctx["already_nominated"] = [(w, active[w.pk]) for w in workers if w.pk in active]
+        workers = [(Worker(pk, name, title), status) for pk, name, title, status in _WORKERS(head.pk, company_ids[0])]
+        ctx["nominees"] = [w for w, status in workers if status is None]
+        ctx["already_nominated"] = [(w, EnrollmentStatus(status)) for w, status in workers if status is not None]
         ctx["show_nominate"] = True
     ctx["can_manage"] = access.can_manage_offering(user, head)
     ctx["can_teach"] = ctx["can_manage"] or access.can_teach_offering(user, head)
@@ -123,24 +120,22 @@ _MY_STATUS = Prepared(
         .values_list("status")[:1]
     )
 )
+# a manager's incumbent workers, each with their active application to the offering (or None)
 _WORKERS = Prepared(
-    lambda company_id: (
+    lambda offering_id, company_id: (
         User.objects.filter(
             trainee_profile__employer_id=company_id, trainee_profile__kind=TraineeProfile.Kind.INCUMBENT
         )
-        .order_by("name", "id")
-        .values_list("id", "name", "trainee_profile__job_title")
-    )
-)
-_WORKER_STATUSES = Prepared(
-    lambda offering_id, company_id: (
-        Enrollment.objects.filter(
-            offering_id=offering_id,
-            trainee__trainee_profile__employer_id=company_id,
-            trainee__trainee_profile__kind=TraineeProfile.Kind.INCUMBENT,
+        .annotate(
+            status=Subquery(
+                Enrollment.objects.filter(offering_id=offering_id, trainee_id=OuterRef("pk"))
+                .active()
+                .order_by("id")
+                .values("status")[:1]
+            )
         )
-        .active()
-        .values_list("trainee_id", "status")
+        .order_by("name", "id")
+        .values_list("id", "name", "trainee_profile__job_title", "status")
     )
 )
 

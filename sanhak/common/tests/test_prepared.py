@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from django.db.models import Count, F
 
-from sanhak.accounts.models import User
-from sanhak.common.prepared import Prepared
+from sanhak.accounts.models import TraineeProfile, User
+from sanhak.common.prepared import Prepared, PreparedObjects
 from sanhak.courses.models import Offering
 from sanhak.enrollment.models import Enrollment
 from sanhak.enrollment.services import enrollment_apply
@@ -85,3 +85,44 @@ def test_wrong_arguments_and_unpreparable_querysets_are_refused(applied):
         Prepared(lambda pk: Offering.objects.filter(pk=pk))(applied.pk)
     with pytest.raises(ValueError, match="do not reach the SQL"):
         Prepared(lambda pk: Offering.objects.values_list("pk"))(applied.pk)
+
+
+OFFERING = PreparedObjects(
+    lambda pk: Offering.objects.filter(pk=pk),
+    {"": None, "course": None, "course__institution": None, "course__track": None},
+)
+
+
+def _values(obj):  # type: ignore[no-untyped-def]
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def test_objects_are_what_select_related_loads(applied, django_assert_num_queries):
+    expected = Offering.objects.select_related("course__institution", "course__track").get(pk=applied.pk)
+    with django_assert_num_queries(1):
+        (offering,) = OFFERING(applied.pk)
+        assert offering.course.institution.name_ko == expected.course.institution.name_ko
+        assert offering.course.track.code == expected.course.track.code
+    assert _values(offering) == _values(expected)
+    assert _values(offering.course) == _values(expected.course)
+    assert _values(offering.course.institution) == _values(expected.course.institution)
+    assert _values(offering.course.track) == _values(expected.course.track)
+    assert not offering._state.adding and offering._state.db == "default"
+    assert OFFERING(applied.pk + 10_000) == []
+    assert OFFERING(2**70) == []  # beyond any id: no row (the driver would refuse the number)
+
+
+def test_fields_not_loaded_are_deferred_and_a_missing_relation_is_none(applied, personas, django_assert_num_queries):
+    lean = PreparedObjects(lambda pk: Offering.objects.filter(pk=pk), {"": ["id", "term"]})
+    (offering,) = lean(applied.pk)
+    with django_assert_num_queries(1):
+        assert offering.capacity == applied.capacity  # loaded on first use, as after .only()
+    profiles = PreparedObjects(lambda pk: TraineeProfile.objects.filter(user_id=pk), {"": None, "employer": None})
+    with django_assert_num_queries(2):
+        (student,) = profiles(personas.student.pk)
+        (worker,) = profiles(personas.worker.pk)
+    with django_assert_num_queries(0):
+        assert student.employer is None
+        assert worker.employer.name == personas.company_a.name
+    with pytest.raises(ValueError, match="primary key"):
+        PreparedObjects(lambda pk: Offering.objects.filter(pk=pk), {"": ["term"]})(applied.pk)

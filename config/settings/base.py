@@ -107,6 +107,12 @@ def database_config(url: str) -> dict[str, object]:
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;"
             ),
         }
+    elif config["ENGINE"] == "django.db.backends.postgresql" and env_bool("SANHAK_PG_PREPARE", True):
+        # Parameters bound by the server, and a query run a few times on a connection is prepared
+        # (psycopg's prepare_threshold): PostgreSQL then plans it once per connection, not on every
+        # run. Planning the joins of a page's short queries costs more than running them. Not for a
+        # transaction-mode connection pooler (pgbouncer): set SANHAK_PG_PREPARE=false there.
+        config["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 2}
     return config
 
 

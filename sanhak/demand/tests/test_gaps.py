@@ -387,8 +387,8 @@ def test_query_counts_do_not_grow_with_data(client, demand, personas, catalog):
         selectors.compute_gap_table(f)
     assert len(ctx.captured_queries) == 4
     with CaptureQueriesContext(connection) as ctx:
-        selectors.gap_table(f)  # cached: only the five version look-ups
-    assert len(ctx.captured_queries) == 5
+        selectors.gap_table(f)  # cached: only the four version look-ups
+    assert len(ctx.captured_queries) == 4
 
 
 def test_cached_gap_table_follows_the_demand(demand, personas):

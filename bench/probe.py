@@ -185,9 +185,13 @@ class _Clock:
 
 def _sql_with_params(query: dict[str, Any]) -> str:
     """The statement with its parameters inlined, for EXPLAIN (mogrified by the backend)."""
+    if connection.vendor == "postgresql":  # a client-binding cursor: the connection binds on the server
+        import psycopg
+
+        connection.ensure_connection()
+        with psycopg.ClientCursor(connection.connection) as client:
+            return str(client.mogrify(query["sql"], query["params"]))
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            return str(cursor.mogrify(query["sql"], query["params"]))
         return str(connection.ops.last_executed_query(cursor, query["sql"], query["params"] or ()))
 
 

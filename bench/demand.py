@@ -269,7 +269,6 @@ def main() -> int:
         }
     ).enable()
 
-    from django.contrib.sessions.models import Session
     from django.core.cache import cache
     from django.db import connection
     from django.test import Client
@@ -277,7 +276,7 @@ def main() -> int:
     from django.urls import reverse
     from django.utils import timezone
 
-    from sanhak.accounts.models import User
+    from sanhak.accounts.models import Session, User
     from sanhak.common.models import PersonalDataAccess
     from sanhak.courses.models import Course
     from sanhak.demand import selectors

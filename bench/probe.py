@@ -29,13 +29,12 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
-from django.contrib.sessions.models import Session  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from sanhak.accounts.models import TraineeProfile, User  # noqa: E402
+from sanhak.accounts.models import Session, TraineeProfile, User  # noqa: E402
 from sanhak.accounts.sessions import SessionStore  # noqa: E402
 from sanhak.common.models import PersonalDataAccess  # noqa: E402
 from sanhak.companies.models import Company  # noqa: E402

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -294,3 +295,20 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class Session(AbstractBaseSession):
+    """A login session: Django's database session, which also records whose it is (the id that is in
+    its encoded data), so that a request reads its session and its user in one query
+    (`accounts.sessions`), and deleting a user ends their sessions."""
+
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="sessions")
+
+    class Meta:
+        verbose_name = _("세션")
+
+    @classmethod
+    def get_session_store_class(cls) -> type[Any]:
+        from sanhak.accounts.sessions import SessionStore
+
+        return SessionStore

@@ -1,31 +1,51 @@
-"""Database sessions, read with a prepared query.
+"""Database sessions, read together with their user in one prepared query.
 
-Every logged-in request reads its session; Django's database backend builds and compiles an ORM query
-for that each time, which costs several times the query itself. This store reads the same row with the
-same rule (the key, not expired) through `Prepared`; writing, expiry and clearing are Django's, so
-logging out and `clearsessions` work exactly as with `django.contrib.sessions.backends.db`.
+Every logged-in request reads its session and then its user (with the roles and the unread count the
+permission checks and the navigation need). The session row records its user (`accounts.Session`),
+so both come in one round trip, through `Prepared` (no ORM query compilation per request). The user
+read with the session is handed to the authentication backend (`accounts.backends`) for this request
+only. Writing, expiry and clearing are Django's database sessions', so logging out and
+`clearsessions` work as with `django.contrib.sessions.backends.db`.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends import db
-from django.contrib.sessions.models import Session
 from django.db.models.functions import Now
 
+from sanhak.accounts.backends import preload_user, user_columns
+from sanhak.accounts.models import Session
 from sanhak.common.prepared import Prepared
 
-_SESSION_DATA = Prepared(
-    lambda key: Session.objects.filter(session_key=key, expire_date__gt=Now()).values_list("session_data"),
+_SESSION_AND_USER = Prepared(
+    lambda key: user_columns(
+        Session.objects.filter(session_key=key, expire_date__gt=Now()), "user__", "user_id", "session_data"
+    ),
     types=(str,),
 )
 
 
 class SessionStore(db.SessionStore):
+    @classmethod
+    def get_model_class(cls) -> type[Session]:
+        return Session
+
+    def create_model_instance(self, data: dict[str, Any]) -> Session:
+        session = cast(Session, super().create_model_instance(data))
+        try:
+            session.user_id = int(data[SESSION_KEY])
+        except (KeyError, TypeError, ValueError):
+            session.user_id = None
+        return session
+
     def load(self) -> dict[str, Any]:
-        rows = _SESSION_DATA(self.session_key) if self.session_key else []
+        rows = _SESSION_AND_USER(self.session_key) if self.session_key else []
+        preload_user(rows, offset=1)  # this request's user (or none), for the backend
         if not rows:
             self._session_key = None  # as Django's: an unknown or expired key starts a new session
             return {}
-        return self.decode(rows[0][0])
+        data: dict[str, Any] = self.decode(rows[0][0])
+        return data

@@ -1,4 +1,4 @@
-"""The logged-in request: session and user (with roles and unread count) in two queries, and nothing
+"""The logged-in request: session and user (with roles and unread count) in one query, and nothing
 kept between requests, so a logout, a revoked role, a deactivation or a new password act at once."""
 
 from __future__ import annotations
@@ -6,12 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from sanhak.accounts.models import Role, RoleAssignment
+from sanhak.accounts.models import Role, RoleAssignment, Session
 from sanhak.common.notifications import notification_send
 
 pytestmark = pytest.mark.django_db
@@ -26,15 +25,14 @@ def _who(client: Client) -> str:
     return response.context["user"].name if response.context["user"].is_authenticated else ""
 
 
-def test_a_logged_in_page_reads_session_and_user_in_two_queries(client, personas, django_assert_num_queries):
+def test_a_logged_in_page_reads_session_and_user_in_one_query(client, personas, django_assert_num_queries):
     client.force_login(personas.manager)
     notification_send(user=personas.manager, message="알림")
-    with django_assert_num_queries(2) as queries:
+    with django_assert_num_queries(1) as queries:
         response = client.get(PRIVACY)
     assert response.status_code == 200
-    assert "django_session" in queries.captured_queries[0]["sql"]
-    assert "accounts_roleassignment" in queries.captured_queries[1]["sql"]
-    assert "common_notification" in queries.captured_queries[1]["sql"]
+    sql = queries.captured_queries[0]["sql"]
+    assert "accounts_session" in sql and "accounts_roleassignment" in sql and "common_notification" in sql
     assert response.context["nav_unread"] == 1
     assert response.context["nav_roles"] == frozenset({Role.COMPANY_MANAGER})
     assert response.wsgi_request.user.managed_company_ids == frozenset({personas.company_a.pk})
@@ -79,3 +77,28 @@ def test_deactivation_and_a_new_password_log_the_user_out(client, personas):
     client.force_login(personas.worker)
     type(personas.worker).objects.filter(pk=personas.worker.pk).update(is_active=False)
     assert _who(client) == ""
+
+
+def test_the_session_records_its_user_and_goes_with_them(client, personas):
+    client.force_login(personas.manager)
+    assert list(Session.objects.values_list("user_id", flat=True)) == [personas.manager.pk]
+    client.post(reverse("accounts:logout"))
+    assert Session.objects.count() == 0
+    client.force_login(personas.worker)
+    personas.worker.delete()  # PIPA: a deleted account leaves no session behind
+    assert Session.objects.count() == 0
+    assert _who(client) == ""
+
+
+def test_a_user_switch_within_a_session_reads_the_new_user(client, personas):
+    client.force_login(personas.manager)
+    assert _who(client) == personas.manager.name
+    client.force_login(personas.coordinator)
+    assert _who(client) == personas.coordinator.name
+    assert list(Session.objects.values_list("user_id", flat=True)) == [personas.coordinator.pk]
+
+
+def test_an_anonymous_session_has_no_user(client, personas):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert _who(client) == ""
+    assert list(Session.objects.values_list("user_id", flat=True)) in ([], [None])

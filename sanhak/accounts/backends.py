@@ -72,6 +72,12 @@ def _user_from_rows(rows: list[tuple[Any, ...]], offset: int) -> User | None:
     return user
 
 
+def roles_and_unread(user_id: int) -> tuple[list[RoleAssignment], int]:
+    """A user's role assignments and unread count, for a user loaded some other way (an API token)."""
+    user = _user_from_rows(_USER_ROWS(user_id), 0)
+    return (user.role_assignments, getattr(user, PRELOADED_UNREAD)) if user is not None else ([], 0)
+
+
 def preload_user(rows: list[tuple[Any, ...]], offset: int) -> None:
     _PRELOADED.set(_user_from_rows(rows, offset))
 

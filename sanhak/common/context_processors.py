@@ -4,24 +4,13 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.db import connection
 from django.http import HttpRequest
 from django.utils.functional import LazyObject
 
-from sanhak.accounts.backends import PRELOADED_UNREAD
-from sanhak.accounts.models import Role, RoleAssignment
+from sanhak.accounts.backends import PRELOADED_UNREAD, roles_and_unread
+from sanhak.accounts.models import Role
 
 _NAV_STATE = "_sanhak_nav_state"
-
-# Every logged-in request needs the user's role assignments (permissions, navigation) and every page
-# the unread count: one round trip for both, without the ORM's per-query overhead (this runs on every
-# logged-in request). The row with no id carries the count.
-_NAV_SQL = (
-    "SELECT id, user_id, role, institution_id, company_id FROM accounts_roleassignment WHERE user_id = %s "
-    "UNION ALL SELECT NULL, NULL, CAST(COUNT(*) AS VARCHAR(20)), NULL, NULL FROM common_notification "
-    "WHERE user_id = %s AND read_at IS NULL"
-)
-_ROLE_FIELDS = ["id", "user_id", "role", "institution_id", "company_id"]
 
 
 def nav_state(request: HttpRequest) -> tuple[tuple[str, ...], int]:
@@ -44,15 +33,9 @@ def nav_state(request: HttpRequest) -> tuple[tuple[str, ...], int]:
 
 def _read_nav_state(user: Any) -> int:
     """The unread count of a user loaded some other way (an API token), filling their `role_assignments`."""
-    with connection.cursor() as cursor:
-        cursor.execute(_NAV_SQL, [user.pk, user.pk])
-        rows = cursor.fetchall()
-    assignments = [row for row in rows if row[0] is not None]  # the count's row has no id (rows come unordered)
-    if "role_assignments" not in user.__dict__:  # pre-fills the cached property
-        user.__dict__["role_assignments"] = [
-            RoleAssignment.from_db(connection.alias, _ROLE_FIELDS, row) for row in sorted(assignments)
-        ]
-    return int(next(row[2] for row in rows if row[0] is None))
+    assignments, unread = roles_and_unread(user.pk)
+    user.__dict__.setdefault("role_assignments", assignments)  # pre-fills the cached property
+    return unread
 
 
 def nav_state_forget(request: HttpRequest) -> None:

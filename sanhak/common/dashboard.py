@@ -14,6 +14,7 @@ from sanhak.common.prepared import Prepared
 from sanhak.companies.models import Company
 from sanhak.courses.models import Course, Offering
 from sanhak.enrollment.models import Enrollment, Status
+from sanhak.enrollment.selectors import StatusLabelled
 from sanhak.labs.models import Reservation, ReservationStatus
 
 
@@ -106,15 +107,11 @@ _RECENT = Prepared(
 
 
 @dataclass(frozen=True)
-class RecentEnrollment:
+class RecentEnrollment(StatusLabelled):
     id: int
     status: str
     trainee_name: str
     course_title: str
-
-    @property
-    def status_label(self) -> str:
-        return str(Status(self.status).label)
 
 
 def manager_panel(user: User) -> dict[str, Any]:

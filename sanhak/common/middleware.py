@@ -39,8 +39,8 @@ class RejectNulBytesMiddleware:
 
 
 class NavigationStateMiddleware:
-    """After authentication: a logged-in user's roles and unread count in one query, before the view
-    asks for either (see `context_processors.nav_state`)."""
+    """After authentication: a logged-in user's roles and unread count (read with the session), before
+    the view asks for either (see `context_processors.nav_state`)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -15,8 +15,19 @@ ROSTER_ORDER = {"approved": 0, "completed": 1, "pending": 2, "waitlisted": 3, "r
 CLOSED_STATUSES = (Status.REJECTED, Status.CANCELLED)
 
 
+class StatusLabelled:
+    """A plain-value enrollment row (not a model instance) that shows its status label."""
+
+    __slots__ = ()
+    status: str
+
+    @property
+    def status_label(self) -> str:
+        return str(Status(self.status).label)
+
+
 @dataclass(frozen=True, slots=True)
-class RosterEntry:
+class RosterEntry(StatusLabelled):
     """One line of an offering's roster: plain values, no model instances (rosters run to hundreds)."""
 
     id: int
@@ -29,10 +40,6 @@ class RosterEntry:
     email: str
     kind: str
     affiliation: str
-
-    @property
-    def status_label(self) -> str:
-        return str(Status(self.status).label)
 
     @property
     def source_label(self) -> str:
@@ -49,13 +56,10 @@ def roster(offering: Offering) -> list[RosterEntry]:
 
 
 @dataclass(frozen=True)
-class EnrollmentStatus:
+class EnrollmentStatus(StatusLabelled):
     """An enrollment's status where a page shows only that (read as a plain value)."""
 
     status: str
-
-    def get_status_display(self) -> str:
-        return str(Status(self.status).label)
 
 
 _ROSTER_ROWS = Prepared(

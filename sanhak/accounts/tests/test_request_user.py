@@ -102,3 +102,15 @@ def test_an_anonymous_session_has_no_user(client, personas):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert _who(client) == ""
     assert list(Session.objects.values_list("user_id", flat=True)) in ([], [None])
+
+
+def test_a_user_loaded_otherwise_gets_roles_and_unread_in_one_query(rf, personas, django_assert_num_queries):
+    from sanhak.accounts.models import User
+    from sanhak.common.context_processors import nav_state
+
+    notification_send(user=personas.manager, message="알림")
+    request = rf.get("/")
+    request.user = User.objects.get(pk=personas.manager.pk)  # as an API token loads it
+    with django_assert_num_queries(1):
+        assert nav_state(request) == ((Role.COMPANY_MANAGER,), 1)
+        assert request.user.managed_company_ids == frozenset({personas.company_a.pk})

@@ -15,7 +15,10 @@ def _korean_by_default():  # type: ignore[no-untyped-def]
     from django.core.cache import cache
     from django.utils import translation
 
+    from sanhak.common import pagecache
+
     cache.clear()
+    pagecache.clear()
     with translation.override("ko"):
         yield
 

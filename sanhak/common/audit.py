@@ -8,16 +8,19 @@ from django.http import HttpRequest
 
 from sanhak.accounts.models import User
 from sanhak.common.models import PersonalDataAccess
+from sanhak.common.prepared import PreparedInsert
+
+_log = PreparedInsert(PersonalDataAccess)  # written on every view of a page with others' personal data
 
 
 def personal_data_viewed(
     *, request: HttpRequest, purpose: str, subject_ids: Iterable[int], viewer: User | None = None
-) -> PersonalDataAccess:
+) -> None:
     """`viewer` defaults to the session user; API calls authenticated by token pass the token's owner."""
     ids = sorted(set(subject_ids))
     if viewer is None and request.user.is_authenticated:
         viewer = request.user
-    return PersonalDataAccess.objects.create(
+    _log(
         viewer=viewer,
         purpose=purpose,
         subject_count=len(ids),

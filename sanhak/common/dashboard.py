@@ -89,7 +89,10 @@ _COMPANY = Prepared(
 
 
 def _worker_enrollments(company_id: int) -> QuerySet[Enrollment]:
-    return Enrollment.objects.filter(trainee__trainee_profile__employer_id=company_id)
+    # trainee_id IN (the company's workers), not a join through users: the user row is not needed
+    return Enrollment.objects.filter(
+        trainee_id__in=TraineeProfile.objects.filter(employer_id=company_id).values("user_id")
+    )
 
 
 _STATUS_COUNTS = Prepared(
@@ -97,11 +100,13 @@ _STATUS_COUNTS = Prepared(
         _worker_enrollments(company_id).values("status").annotate(n=Count("id")).order_by().values_list("status", "n")
     )
 )
+_NEWEST_FIRST = ("-created_at", "-id")
 _RECENT = Prepared(
     lambda company_id: (
-        _worker_enrollments(company_id)
-        .order_by("-created_at", "-id")
-        .values_list("id", "status", "trainee__name", "offering__course__title_ko")[:10]
+        # the ten newest picked before the names are joined in, not after joining all of them
+        Enrollment.objects.filter(pk__in=_worker_enrollments(company_id).order_by(*_NEWEST_FIRST).values("pk")[:10])
+        .order_by(*_NEWEST_FIRST)
+        .values_list("id", "status", "trainee__name", "offering__course__title_ko")
     )
 )
 

@@ -1,29 +1,33 @@
 """Whole-page caches: for anonymous visitors, and per user for logged-in pages.
 
 The public catalog is read by many anonymous visitors and changes rarely; every change to it moves
-a version read from the database (`courses.selectors.catalog_version`), so a page cached under
-(URL, language, htmx or not, version) is never stale for longer than it takes the version to move.
-Logged-in users, non-GET requests and requests carrying flash messages always get a fresh page.
+a version read from the database (`courses.selectors.catalog_version`), so a page kept with the
+version it was rendered at is served only while the version has not moved.
 
 The CSRF token is the one per-visitor part of such a page (the language switch is a POST form): the
 page is rendered with a placeholder in its place, and each response gets the visitor's own token.
 
-Logged-in pages (`private_page`) are cached per user under the data they show: the view reads its
+Logged-in pages (`private_page`) are kept per user with the data they show: the view reads its
 source rows with a lean query (what it needs anyway), and only the rendering, the expensive part, is
-skipped when a page was already rendered from exactly those rows for that user, in that language, with
-that navigation. The key is derived from the data itself, so no write can leave a page stale and no
+skipped when the page kept for that user, URL and language was rendered from rows equal to these, with
+the same navigation. The data itself is compared, so no write can leave a page stale and no
 invalidation is needed; side effects (the PIPA access log) stay in the view and run on every request.
+
+Pages are kept in this process's memory (a bounded least-recently-used store, each page for at most
+its `seconds`), not in Django's cache: comparing the rows in place costs microseconds, where a shared
+cache would serialize them and the page on every request. Each worker process renders a page once.
 """
 
 from __future__ import annotations
 
-import hashlib
+import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 
+from cachetools import TLRUCache
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -36,7 +40,34 @@ F = TypeVar("F", bound=Callable[..., HttpResponse])
 T = TypeVar("T")
 
 CSRF_PLACEHOLDER = "sanhakcsrftokenplaceholder"  # letters only, like a real token: never escaped
+_PLACEHOLDER = CSRF_PLACEHOLDER.encode()
 _RENDERING = "_sanhak_page_cache_render"
+MAX_BYTES = 64 * 1024 * 1024  # per process
+
+
+@dataclass(frozen=True, slots=True)
+class _Page:
+    inputs: Any  # what it was rendered from: served again only for equal inputs
+    parts: tuple[bytes, ...]  # the body, split where the visitor's CSRF token goes
+    content_type: str
+    extra: Any
+    seconds: int
+
+
+def _page_size(page: _Page) -> int:
+    return sum(map(len, page.parts)) + 1024
+
+
+_pages: TLRUCache[tuple[Any, ...], _Page] = TLRUCache(
+    maxsize=MAX_BYTES, ttu=lambda _slot, page, now: now + page.seconds, getsizeof=_page_size
+)
+_pages_lock = threading.Lock()  # cachetools' caches are not thread-safe (runserver, threaded workers)
+
+
+def clear() -> None:
+    """Forget every kept page (tests; what the pages' lifetime does)."""
+    with _pages_lock:
+        _pages.clear()
 
 
 def csrf_placeholder(request: HttpRequest) -> dict[str, Any]:
@@ -59,17 +90,17 @@ def anonymous_page_cache(version: Callable[[], str], *, seconds: int = 60) -> Ca
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not _cacheable(request):
                 return view(request, *args, **kwargs)
-            key = _page_key(request, f"{view.__module__}.{view.__qualname__}", (version(),))
-            return _cached(request, key, lambda: (view(request, *args, **kwargs), None), seconds)[0]
+            slot = _slot(request, f"{view.__module__}.{view.__qualname__}", None)
+            return _cached(request, slot, version(), lambda: (view(request, *args, **kwargs), None), seconds)[0]
 
         return wrapper  # type: ignore[return-value]
 
     return decorator
 
 
-def _page_key(request: HttpRequest, kind: str, parts: tuple[Any, ...]) -> str:
-    common = (kind, request.get_full_path(), get_language(), request.headers.get("HX-Request", ""))
-    return "page:" + hashlib.sha256(repr(common + parts).encode()).hexdigest()
+def _slot(request: HttpRequest, kind: str, user_pk: Any) -> tuple[Any, ...]:
+    """Where a page is kept: one page per view, URL, language, htmx or not, and user."""
+    return (kind, request.get_full_path(), get_language(), request.headers.get("HX-Request", ""), user_pk)
 
 
 def _messages_waiting(request: HttpRequest) -> bool:
@@ -81,7 +112,7 @@ def private_page(
     request: HttpRequest, *, inputs: Any, render: Callable[[], tuple[HttpResponse, T]], seconds: int = 600
 ) -> tuple[HttpResponse, T]:
     """A logged-in user's page, rendered by `render()` only when `inputs` (every value the page shows
-    that is not in the request, as plain values with a stable repr) or the user's navigation changed.
+    that is not in the request, as plain values compared with ==) or the user's navigation changed.
 
     `render` returns the response and a value kept with it (the roster keeps the ids it showed, for the
     access log); both come back on a hit. Non-GET requests and waiting flash messages always render.
@@ -91,26 +122,30 @@ def private_page(
         return response, extra
     user: Any = request.user  # logged in: the views call this after their access checks
     roles, unread = nav_state(request)
-    key = _page_key(request, "private", (user.pk, user.get_full_name(), roles, unread, timezone.localdate(), inputs))
-    return _cached(request, key, render, seconds)
+    full = (user.get_full_name(), roles, unread, timezone.localdate(), inputs)
+    return _cached(request, _slot(request, "private", user.pk), full, render, seconds)
 
 
 def _cached(
-    request: HttpRequest, key: str, render: Callable[[], tuple[HttpResponse, T]], seconds: int
+    request: HttpRequest, slot: tuple[Any, ...], inputs: Any, render: Callable[[], tuple[HttpResponse, T]], seconds: int
 ) -> tuple[HttpResponse, T]:
-    """The page under `key`, rendered (with the CSRF placeholder) and kept when missing; a page that is
-    not a plain 200 (a redirect, a file, one setting cookies) is returned as rendered and not kept."""
-    hit = cache.get(key)
-    if hit is None:
+    """The page kept in `slot` if it was rendered from equal `inputs`; else rendered (with the CSRF
+    placeholder) and kept. A page that is not a plain 200 (a redirect, a file, one setting cookies) is
+    returned as rendered and not kept."""
+    with _pages_lock:
+        page = _pages.get(slot)
+    if page is None or page.inputs != inputs:
         setattr(request, _RENDERING, True)
-        response, extra = render()
-        setattr(request, _RENDERING, False)
+        try:
+            response, extra = render()
+        finally:
+            setattr(request, _RENDERING, False)
         if response.status_code != 200 or response.streaming or response.cookies:
             return _with_token(request, response), extra
-        hit = (response.content.decode(response.charset), response["Content-Type"], extra)
-        cache.set(key, hit, seconds)
-    body, content_type, extra = hit
-    return _served(request, body, content_type), extra
+        page = _Page(inputs, tuple(response.content.split(_PLACEHOLDER)), response["Content-Type"], extra, seconds)
+        with _pages_lock:
+            _pages[slot] = page
+    return _served(request, page), page.extra
 
 
 def fingerprint(value: Any, _path: frozenset[int] = frozenset()) -> Any:
@@ -138,14 +173,14 @@ def fingerprint(value: Any, _path: frozenset[int] = frozenset()) -> Any:
     return value
 
 
-def _served(request: HttpRequest, body: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content_type=content_type)
-    response.content = body.replace(CSRF_PLACEHOLDER, get_token(request)) if CSRF_PLACEHOLDER in body else body
+def _served(request: HttpRequest, page: _Page) -> HttpResponse:
+    response = HttpResponse(content_type=page.content_type)
+    response.content = get_token(request).encode().join(page.parts) if len(page.parts) > 1 else page.parts[0]
     return response
 
 
 def _with_token(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     """A page rendered with the placeholder but not cached still gets the visitor's token."""
-    if not response.streaming and CSRF_PLACEHOLDER.encode() in response.content:
-        response.content = response.content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+    if not response.streaming and _PLACEHOLDER in response.content:
+        response.content = response.content.replace(_PLACEHOLDER, get_token(request).encode())
     return response

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.db.models import Count, F
+from django.utils import timezone
 
 from sanhak.accounts.models import TraineeProfile, User
-from sanhak.common.prepared import Prepared, PreparedObjects
+from sanhak.common.models import PersonalDataAccess
+from sanhak.common.prepared import Prepared, PreparedInsert, PreparedObjects
 from sanhak.courses.models import Offering
 from sanhak.enrollment.models import Enrollment
 from sanhak.enrollment.services import enrollment_apply
@@ -47,6 +50,19 @@ def test_each_call_reads_the_database_again(applied, personas):
     Enrollment.objects.filter(offering=applied, trainee=personas.student).delete()
     assert [r[3] for r in ROWS(applied.pk)] == ["오재직"]
     assert len(ROWS.raw(applied.pk)) == 1
+
+
+def test_stored_rows_show_every_change_and_leave_the_connection_converting(applied):
+    before = ROWS.raw(applied.pk)
+    assert [r[0] for r in before] == [r[0] for r in ROWS(applied.pk)]
+    if connection.vendor == "postgresql":  # not parsed: the server's text
+        assert isinstance(before[0][2], str)
+    Enrollment.objects.filter(offering=applied).update(created_at=F("created_at") + dt.timedelta(microseconds=1))
+    after = ROWS.raw(applied.pk)
+    assert after != before and [r[1:2] + r[3:] for r in after] == [r[1:2] + r[3:] for r in before]
+    # the text loader of the raw read was that cursor's only: the next reads convert as always
+    assert isinstance(ROWS(applied.pk)[0][2], dt.datetime)
+    assert isinstance(Enrollment.objects.values_list("created_at", flat=True).first(), dt.datetime)
 
 
 def test_aggregates_string_arguments_and_the_values_list_column_order(applied, personas):
@@ -126,3 +142,35 @@ def test_fields_not_loaded_are_deferred_and_a_missing_relation_is_none(applied, 
         assert worker.employer.name == personas.company_a.name
     with pytest.raises(ValueError, match="primary key"):
         PreparedObjects(lambda pk: Offering.objects.filter(pk=pk), {"": ["term"]})(applied.pk)
+
+
+def _stored(pk: int) -> tuple[object, ...]:
+    return PersonalDataAccess.objects.filter(pk=pk).values_list(
+        "viewer_id", "purpose", "subject_count", "subject_ids", "path", "created_at"
+    )[0]
+
+
+def test_a_prepared_insert_stores_the_row_create_stores(personas, django_assert_num_queries):
+    log = PreparedInsert(PersonalDataAccess)
+    before = timezone.now()
+    created = PersonalDataAccess.objects.create(
+        viewer=personas.coordinator, purpose="roster", subject_count=2, subject_ids=[3, 4], path="/r/"
+    )
+    with django_assert_num_queries(1):
+        log(viewer=personas.coordinator, purpose="roster", subject_count=2, subject_ids=[3, 4], path="/r/")
+    log(viewer=None, purpose="시험", subject_count=0, subject_ids=[], path="/빈/")  # a null viewer, Korean text
+    first, second, third = PersonalDataAccess.objects.order_by("id").values_list("pk", flat=True)
+    assert first == created.pk
+    assert _stored(second)[:5] == _stored(first)[:5] == (personas.coordinator.pk, "roster", 2, [3, 4], "/r/")
+    assert _stored(third)[:5] == (None, "시험", 0, [], "/빈/")
+    # auto_now_add, as create() sets it: the time of the call, time-zone aware
+    stamps = [_stored(pk)[5] for pk in (first, second, third)]
+    assert before <= stamps[0] <= stamps[1] <= stamps[2] <= timezone.now()
+    assert all(isinstance(t, dt.datetime) and t.tzinfo is not None for t in stamps)
+
+
+def test_a_prepared_insert_refuses_unknown_fields(personas):
+    log = PreparedInsert(PersonalDataAccess)
+    with pytest.raises(TypeError):
+        log(viewer=personas.coordinator, purpose="x", subject_count=0, subject_ids=[], path="/", colour="red")
+    assert PersonalDataAccess.objects.count() == 0

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from sanhak.common import pagecache
 from sanhak.courses.search import index_text, query_terms
 from sanhak.courses.selectors import CatalogFilters, catalog_offerings
 from sanhak.courses.services import offering_create
@@ -85,6 +86,7 @@ def test_catalog_bad_filter_value_is_not_an_error(client, catalog):
 def test_catalog_query_count_is_constant(client, catalog, personas):
     def count() -> int:
         cache.clear()  # measure the uncached page
+        pagecache.clear()
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(reverse("courses:catalog")).status_code == 200
         return len(ctx)

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from sanhak.common import pagecache
 from sanhak.common.models import PersonalDataAccess
 from sanhak.courses.services import course_create, offering_create
 from sanhak.demand import selectors
@@ -314,9 +315,7 @@ def test_course_page_demand_is_fresh_for_logged_in_users_and_bounded_for_anonymo
     client.force_login(personas.student)
     assert "3개 기업 · 10명" in client.get(url).content.decode()
     client.logout()
-    from django.core.cache import cache
-
-    cache.clear()  # what the page cache's 60-second lifetime does
+    pagecache.clear()  # what the page cache's 60-second lifetime does
     assert "3개 기업 · 10명" in client.get(url).content.decode()
 
 

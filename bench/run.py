@@ -24,6 +24,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -48,6 +49,7 @@ P95_TARGET_MS = 150.0
 RATIO_TARGET = 0.30
 SEED_TARGET_S = {("sqlite", "namdong"): 180.0}
 BASELINE = "healthz"
+BASELINE_AGAIN = "healthz, again"
 
 
 class BenchError(Exception):
@@ -408,6 +410,8 @@ def pages(ids: dict[str, Any]) -> list[Page]:
             persona="coordinator",
             note=f"{roster['enrollments']} enrollments",
         ),
+        # The baseline once more: a shared host drifts over a run; the ratio uses the mean of both.
+        Page(BASELINE_AGAIN, "/healthz", targeted=False, note="the baseline again, after the pages"),
     ]
 
 
@@ -517,9 +521,10 @@ def measure(
 
 
 def judge(results: list[Result]) -> None:
-    baseline = next(r for r in results if r.name == BASELINE)
+    baselines = [r.rps for r in results if r.name in {BASELINE, BASELINE_AGAIN} and not r.error]
+    baseline = statistics.fmean(baselines) if baselines else 0.0
     for r in results:
-        r.ratio = r.rps / baseline.rps if baseline.rps and not r.error else None
+        r.ratio = r.rps / baseline if baseline and not r.error else None
         if not r.targeted:
             continue
         if r.error:

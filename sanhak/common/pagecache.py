@@ -21,6 +21,7 @@ cache would serialize them and the page on every request. Each worker process re
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -58,8 +59,15 @@ def _page_size(page: _Page) -> int:
     return sum(map(len, page.parts)) + 1024
 
 
+_clock = time.monotonic  # the store's time (tests move it)
+
+
+def _now() -> float:
+    return _clock()
+
+
 _pages: TLRUCache[tuple[Any, ...], _Page] = TLRUCache(
-    maxsize=MAX_BYTES, ttu=lambda _slot, page, now: now + page.seconds, getsizeof=_page_size
+    maxsize=MAX_BYTES, ttu=lambda _slot, page, now: now + page.seconds, timer=_now, getsizeof=_page_size
 )
 _pages_lock = threading.Lock()  # cachetools' caches are not thread-safe (runserver, threaded workers)
 

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from sanhak.accounts.models import User
+from sanhak.common import pagecache
 from sanhak.common.audit import PersonalDataAccess
 from sanhak.common.notifications import notification_send
 from sanhak.common.pagecache import CSRF_PLACEHOLDER, fingerprint
@@ -168,3 +169,32 @@ def test_counts_a_query_adds_up_are_part_of_the_key(client, personas, catalog):
     enrollment_apply(offering=Offering.objects.get(pk=catalog.robot_offering.pk), trainee=personas.student)
     assert Enrollment.objects.get(trainee=personas.student).status == "waitlisted"
     assert row.search(_get(client, "/")[0]).groups() == ("0", "1")
+
+
+def test_a_kept_page_lives_only_its_lifetime(client, personas, catalog, monkeypatch):
+    """The logged-in offering page shows names the catalog version does not follow: it is kept 60 s."""
+    url = reverse("courses:offering", args=[catalog.robot_offering.pk])
+    client.force_login(personas.manager)
+    now = [1_000.0]
+    monkeypatch.setattr(pagecache, "_clock", lambda: now[0])
+    assert _get(client, url)[1]
+    now[0] += 59
+    assert not _get(client, url)[1]
+    now[0] += 2
+    assert _get(client, url)[1]  # rendered again
+
+
+def test_each_user_and_language_has_its_own_kept_page(client, personas, roster_url):
+    client.force_login(personas.coordinator)
+    korean, rendered = _get(client, roster_url)
+    assert rendered and "<h1>수강생 명단 " in korean
+    assert not _get(client, roster_url)[1]
+    client.cookies["django_language"] = "en"
+    english, rendered = _get(client, roster_url)
+    assert rendered and "<h1>Roster " in english
+    assert not _get(client, roster_url)[1]
+    client.force_login(personas.admin)  # another user: their own page
+    assert _get(client, roster_url)[1]
+    pagecache.clear()
+    client.force_login(personas.coordinator)
+    assert _get(client, roster_url)[1]

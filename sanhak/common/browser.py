@@ -7,6 +7,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from django.db import connections
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -38,6 +40,10 @@ def browser_page(*, locale: str = "ko-KR") -> Iterator[Any]:
         finally:
             context.close()
             browser.close()
+            # Inside Playwright's running event loop Django hands out connections of their own
+            # (asgiref's context-local storage), apart from the test's: close those here, or they
+            # stay open after the run and the test database cannot be dropped.
+            connections.close_all()
 
 
 def login(page: Any, base: str, email: str, password: str) -> None:

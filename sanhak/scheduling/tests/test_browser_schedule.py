@@ -8,6 +8,7 @@ import threading
 import time
 
 import pytest
+from django.db import connections
 
 from sanhak.common.browser import browser_page, chromium_available
 from sanhak.common.personas import DEMO_PASSWORD
@@ -42,7 +43,10 @@ def test_coordinator_schedules_and_accepts(live_server, personas, term):  # type
 
         def worker() -> None:
             time.sleep(1)
-            jobs.run_pending(once=True)
+            try:
+                jobs.run_pending(once=True)
+            finally:
+                connections.close_all()  # this thread's own: left open, it would outlive the test database
 
         thread = threading.Thread(target=worker)
         thread.start()

@@ -151,12 +151,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     def managed_company_ids(self) -> frozenset[int]:
         return frozenset(r.company_id for r in self.role_assignments if r.role == Role.COMPANY_MANAGER and r.company_id)
 
+    @property
+    def managed_company_id(self) -> int | None:
+        """The company a manager's pages are about: the first they manage (by id)."""
+        return min(self.managed_company_ids, default=None)
+
     @cached_property
     def managed_company(self) -> Company | None:
         from sanhak.companies.models import Company
 
-        ids = sorted(self.managed_company_ids)
-        return Company.objects.filter(pk=ids[0]).first() if ids else None
+        pk = self.managed_company_id
+        return Company.objects.filter(pk=pk).first() if pk is not None else None
 
 
 class RoleAssignment(models.Model):

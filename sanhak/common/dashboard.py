@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,11 +19,15 @@ from sanhak.enrollment.selectors import StatusLabelled
 from sanhak.labs.models import Reservation, ReservationStatus
 
 
-def _status_counts(qs: Any) -> dict[str, int]:
-    rows = qs.values("status").annotate(n=Count("id")).order_by()
+def _every_status(counted: Iterable[tuple[str, int]]) -> dict[str, int]:
+    """(status, count) pairs as a count for every status, zero where none."""
     counts = {s.value: 0 for s in Status}
-    counts.update({r["status"]: r["n"] for r in rows})
+    counts.update(counted)
     return counts
+
+
+def _status_counts(qs: Any) -> dict[str, int]:
+    return _every_status(qs.values("status").annotate(n=Count("id")).order_by().values_list("status", "n"))
 
 
 def admin_panel() -> dict[str, Any]:
@@ -120,17 +125,15 @@ class RecentEnrollment(StatusLabelled):
 
 
 def manager_panel(user: User) -> dict[str, Any]:
-    ids = sorted(user.managed_company_ids)
-    company = _COMPANY(ids[0]) if ids else []
+    company_id = user.managed_company_id
+    company = _COMPANY(company_id) if company_id is not None else []
     if not company:
         return {}
-    company_id, name, workers = company[0]
-    counts = {s.value: 0 for s in Status}
-    counts.update(dict(_STATUS_COUNTS(company_id)))
+    _, name, workers = company[0]
     return {
         "company": {"id": company_id, "name": name},
         "worker_count": workers,
-        "enrollment_counts": counts,
+        "enrollment_counts": _every_status(_STATUS_COUNTS(company_id)),
         "recent": [RecentEnrollment(*row) for row in _RECENT(company_id)],
     }
 

@@ -93,8 +93,8 @@ def offering_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if user.is_trainee:
         mine = _MY_STATUS(head.pk, user.pk)
         ctx["my_enrollment"] = EnrollmentStatus(mine[0][0]) if mine else None
-    if company_ids := sorted(user.managed_company_ids):
-        workers = [(Worker(pk, name, title), status) for pk, name, title, status in _WORKERS(head.pk, company_ids[0])]
+    if (company_id := user.managed_company_id) is not None:
+        workers = [(Worker(pk, name, title), status) for pk, name, title, status in _WORKERS(head.pk, company_id)]
         ctx["nominees"] = [w for w, status in workers if status is None]
         ctx["already_nominated"] = [(w, EnrollmentStatus(status)) for w, status in workers if status is not None]
         ctx["show_nominate"] = True

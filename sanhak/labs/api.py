@@ -34,8 +34,15 @@ def _in_calendar(value: dt.date) -> dt.date:
     return value
 
 
+def _wall_clock(value: dt.time) -> dt.time:
+    if value.tzinfo is not None:  # "18:00Z" or "18:00+09:00": a daily window is Korean wall-clock time
+        raise ValueError("a time of day without a time zone, e.g. 18:00 (Korean time)")
+    return value
+
+
 CalendarDate = Annotated[dt.date, AfterValidator(_in_calendar)]
 CalendarDateTime = Annotated[dt.datetime, AfterValidator(_in_calendar)]
+WallClockTime = Annotated[dt.time, AfterValidator(_wall_clock)]
 
 
 class EquipmentOut(Schema):
@@ -76,8 +83,8 @@ class SlotSearch(Schema):
     institution: DbId | None = Field(None, description="institution id")
     date_from: CalendarDate
     date_to: CalendarDate | None = Field(None, description="inclusive; default: date_from; at most 14 days")
-    window_start: dt.time = Field(dt.time(9, 0), description="daily window start, e.g. 18:00")
-    window_end: dt.time = Field(dt.time(22, 0), description="daily window end")
+    window_start: WallClockTime = Field(dt.time(9, 0), description="daily window start, e.g. 18:00 (Korean time)")
+    window_end: WallClockTime = Field(dt.time(22, 0), description="daily window end (Korean time)")
     duration_minutes: int = Field(120, ge=10, le=24 * 60)
 
     @model_validator(mode="after")

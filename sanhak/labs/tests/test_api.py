@@ -171,6 +171,8 @@ def test_free_slots_bad_input_is_422(api, labs):
         "window-reversed": {"date_from": d, "window_start": "20:00", "window_end": "18:00"},
         "window-empty": {"date_from": d, "window_start": "20:00", "window_end": "20:00"},
         "bad-time": {"date_from": d, "window_start": "25:00"},
+        "time-with-zone": {"date_from": d, "window_end": "00:00:00Z"},
+        "times-with-zones": {"date_from": d, "window_start": "18:00+09:00", "window_end": "20:00+09:00"},
         "duration-0": {"date_from": d, "duration_minutes": 0},
         "duration-too-long": {"date_from": d, "duration_minutes": 24 * 60 + 1},
         "institution-0": {"date_from": d, "institution": 0},

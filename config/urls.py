@@ -1,10 +1,10 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
 from sanhak.api.api import api
 from sanhak.common import views as common_views
+from sanhak.labs import views as labs_views
 
 urlpatterns = [
     path("", common_views.home, name="home"),
@@ -24,6 +24,11 @@ urlpatterns = [
     path("scheduling/", include("sanhak.scheduling.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    # Uploaded files have no blanket URL (not even under DEBUG): only equipment photos and manuals,
+    # which are public, at their storage URL; lesson files are served after the access check.
+    path(
+        f"{settings.MEDIA_URL.strip('/')}/labs/<str:folder>/<path:name>",
+        labs_views.equipment_file,
+        name="equipment_file",
+    ),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

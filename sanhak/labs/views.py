@@ -1,14 +1,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import mimetypes
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any
 
 from django.contrib import messages
 from django.core import signing
+from django.core.files.storage import default_storage
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +24,7 @@ from sanhak.common.audit import personal_data_viewed
 from sanhak.common.errors import DomainError
 from sanhak.common.export import xlsx_response
 from sanhak.common.permissions import AuthedRequest, login_required_view
+from sanhak.common.ranges import ranged_file_response
 from sanhak.courses.models import Course, Session
 from sanhak.enrollment.forms import RejectForm
 from sanhak.labs import ical, selectors, services
@@ -122,6 +126,31 @@ def _detail_page(
 def equipment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     equipment = get_object_or_404(equipment_listed().prefetch_related("required_courses"), pk=pk)
     return _detail_page(request, equipment)
+
+
+# The uploaded files anyone may fetch (public, like the equipment page), by folder, and the types shown
+# in the browser; any other type is a download. Nothing else under MEDIA_ROOT has a URL: lesson files
+# go through their access check (learning:lesson_media), import uploads are never served.
+_PUBLIC_FILES = {"photos": "photo", "manuals": "manual"}
+_INLINE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif", "application/pdf"}
+
+
+def equipment_file(request: HttpRequest, folder: str, name: str) -> HttpResponseBase:
+    """An equipment photo or manual at its storage URL (MEDIA_URL + name): only a file an equipment row names."""
+    stored = f"labs/{folder}/{name}"
+    field = _PUBLIC_FILES.get(folder)
+    if field is None or not Equipment.objects.filter(**{field: stored}).exists() or not default_storage.exists(stored):
+        raise Http404(_("파일을 찾을 수 없습니다. / File not found."))
+    guessed = mimetypes.guess_type(stored)[0] or ""
+    inline = guessed in _INLINE_TYPES
+    return ranged_file_response(
+        request,
+        default_storage,
+        stored,
+        content_type=guessed if inline else "application/octet-stream",
+        filename=PurePosixPath(name).name,
+        inline=inline,
+    )
 
 
 def _book_error(

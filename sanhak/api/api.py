@@ -57,9 +57,24 @@ class JsonParser(Parser):
             raise InvalidJSONError(str(exc)) from exc
 
 
+_ERROR_SCHEMA = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+
+
 class SanhakAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation: Operation) -> str:
         return str(operation.view_func.__name__)
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        """Also the errors any operation can answer before its own code runs: 400 for a NUL character
+        (`RejectNulBytesMiddleware`) and, where it takes parameters or a body, 422 for invalid ones."""
+        schema = super().get_openapi_schema(**kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation["responses"]
+                responses.setdefault(400, {"description": "Bad Request", "content": _ERROR_SCHEMA})
+                if operation.get("parameters") or operation.get("requestBody"):
+                    responses.setdefault(422, {"description": "Unprocessable Content", "content": _ERROR_SCHEMA})
+        return schema
 
 
 api = SanhakAPI(

@@ -71,6 +71,22 @@ def test_error_responses_are_documented(client, db):
     assert body_schema == {"$ref": "#/components/schemas/NominateIn"}
 
 
+def test_errors_raised_before_an_operation_runs_are_documented_on_every_operation(client, db):
+    """A NUL character is a 400 on any operation; invalid parameters or body a 422 where there are any."""
+    schema = client.get("/api/openapi.json").json()
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    without_input = set()
+    for path, ops in schema["paths"].items():
+        for method, op in ops.items():
+            assert op["responses"]["400"]["content"] == error, (method, path)
+            if op.get("parameters") or op.get("requestBody"):
+                assert op["responses"]["422"]["content"] == error, (method, path)
+            else:
+                without_input.add(path)
+    assert without_input == {"/api/credentials/mine", "/api/credentials/verify"}  # verify reads any body: always 200
+    assert client.get("/api/courses", {"q": "로봇\x00"}).json()["code"] == "invalid"
+
+
 def test_list_endpoints_are_paginated(client, db):
     schema = client.get("/api/openapi.json").json()
     for path in (

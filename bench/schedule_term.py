@@ -157,6 +157,7 @@ def main() -> int:
     from sanhak.scheduling import selectors
     from sanhak.scheduling.itc2019.solver import Progress, solve
     from sanhak.scheduling.itc2019.validator import validate
+    from sanhak.scheduling.messages import text
     from sanhak.scheduling.problem import assignments, build
 
     started = time.monotonic()
@@ -175,7 +176,7 @@ def main() -> int:
     if built.issues:
         print("infeasible before solving:")
         for line in built.issues:
-            print("  " + line)
+            print("  " + text(line))
         return 1
     first: list[float] = []
 

@@ -32,3 +32,5 @@ urlpatterns = [
         name="equipment_file",
     ),
 ]
+handler403 = "sanhak.common.views.permission_denied"
+handler404 = "sanhak.common.views.page_not_found"

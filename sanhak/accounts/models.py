@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from sanhak.common.i18n import in_language
+
 if TYPE_CHECKING:
     from sanhak.companies.models import Company
 
@@ -36,7 +38,11 @@ class Institution(models.Model):
         verbose_name_plural = _("기관")
 
     def __str__(self) -> str:
-        return self.name_ko
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return in_language(self.name_ko, self.name_en)
 
 
 class UserManager(BaseUserManager["User"]):

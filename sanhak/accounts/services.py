@@ -11,8 +11,10 @@ from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
 from sanhak.accounts.models import PrivacyConsent, Role, RoleAssignment, TraineeProfile, User
 from sanhak.companies.models import Company, normalize_brn
@@ -123,6 +125,24 @@ def invite_link(user: User, *, base_url: str) -> str:
     return base_url.rstrip("/") + path
 
 
+def _invitation(*, name: str, by: User, company: Company, link: str) -> tuple[str, str]:
+    """The invitation's subject and body, in the site's language: the invited worker has no language
+    of their own yet, and the e-mail must not depend on the manager's interface language (as with the
+    notifications in enrollment.services)."""
+    params = {"name": name, "inviter": by.name, "company": company.name, "link": link}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("[sanhak] %(company)s에서 교육 플랫폼에 초대했습니다 / You are invited") % params
+        body = (
+            _(
+                "%(name)s 님, %(inviter)s 님(%(company)s)이 산학 교육 플랫폼에 초대했습니다.\n"
+                "아래 링크에서 비밀번호를 정하고 개인정보 수집·이용에 동의하면 가입이 완료됩니다.\n\n%(link)s\n\n"
+                "%(inviter)s (%(company)s) invited you to sanhak. Open the link to set a password and finish."
+            )
+            % params
+        )
+    return subject, body
+
+
 @transaction.atomic
 def worker_invite(*, company: Company, by: User, name: str, email: str, job_title: str, base_url: str) -> User:
     """A company manager registers a worker: the account has no password until the worker opens the
@@ -131,15 +151,11 @@ def worker_invite(*, company: Company, by: User, name: str, email: str, job_titl
     user = User.objects.create_user(email=email, password=None, name=name)
     RoleAssignment.objects.create(user=user, role=Role.TRAINEE)
     TraineeProfile.objects.create(user=user, kind=TraineeProfile.Kind.INCUMBENT, employer=company, job_title=job_title)
-    link = invite_link(user, base_url=base_url)
+    subject, body = _invitation(name=name, by=by, company=company, link=invite_link(user, base_url=base_url))
     transaction.on_commit(
         lambda: send_mail(
-            subject=f"[sanhak] {company.name}에서 교육 플랫폼에 초대했습니다 / You are invited",
-            message=(
-                f"{name} 님, {by.name} 님({company.name})이 산학 교육 플랫폼에 초대했습니다.\n"
-                f"아래 링크에서 비밀번호를 정하고 개인정보 수집·이용에 동의하면 가입이 완료됩니다.\n\n{link}\n\n"
-                f"{by.name} ({company.name}) invited you to sanhak. Open the link to set a password and finish."
-            ),
+            subject=subject,
+            message=body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[user.email],
             fail_silently=True,

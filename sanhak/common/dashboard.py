@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from sanhak.accounts.models import Role, TraineeProfile, User
+from sanhak.common.i18n import in_language
 from sanhak.common.prepared import Prepared
 from sanhak.companies.models import Company
 from sanhak.courses.models import Course, Offering
@@ -111,7 +112,7 @@ _RECENT = Prepared(
         # the ten newest picked before the names are joined in, not after joining all of them
         Enrollment.objects.filter(pk__in=_worker_enrollments(company_id).order_by(*_NEWEST_FIRST).values("pk")[:10])
         .order_by(*_NEWEST_FIRST)
-        .values_list("id", "status", "trainee__name", "offering__course__title_ko")
+        .values_list("id", "status", "trainee__name", "offering__course__title_ko", "offering__course__title_en")
     )
 )
 
@@ -134,7 +135,10 @@ def manager_panel(user: User) -> dict[str, Any]:
         "company": {"id": company_id, "name": name},
         "worker_count": workers,
         "enrollment_counts": _every_status(_STATUS_COUNTS(company_id)),
-        "recent": [RecentEnrollment(*row) for row in _RECENT(company_id)],
+        "recent": [
+            RecentEnrollment(pk, status, trainee, in_language(ko, en))
+            for pk, status, trainee, ko, en in _RECENT(company_id)
+        ],
     }
 
 

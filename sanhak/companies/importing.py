@@ -54,7 +54,8 @@ PRODUCTS = "생산품"
 PHONE = "전화번호"
 KSIC_COLUMNS = ("대표업종", "업종코드")
 
-PREVIEW_COLUMNS = [FACTORY_NO, BRN, NAME, TOTAL, COMPLEX, "업종코드", "변경 항목"]
+# the file's own column names; the preview adds a translated "변경 항목" (what changes)
+PREVIEW_COLUMNS = [FACTORY_NO, BRN, NAME, TOTAL, COMPLEX, "업종코드"]
 _KSIC_SPLIT = re.compile(r"[\s,;/|·、]+")
 _FIELDS = ("factory_no", "brn", "name", "employees", "address", "complex", "products", "phone")
 _COLUMN_OF = {
@@ -246,7 +247,7 @@ def companies_import(*, data: bytes, filename: str, dry_run: bool, complex_name:
 
 
 def _run(table: Table, *, dry_run: bool, complex_default: str) -> ImportResult:
-    result = ImportResult(dry_run=dry_run, total=len(table.rows), preview_columns=PREVIEW_COLUMNS)
+    result = ImportResult(dry_run=dry_run, total=len(table.rows), preview_columns=[*PREVIEW_COLUMNS, _("변경 항목")])
     known_ksic = set(KsicCode.objects.values_list("code", flat=True))
     rows: list[_Parsed] = []
     bad_lines: set[int] = set()

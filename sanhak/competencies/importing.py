@@ -44,7 +44,8 @@ COLUMNS: dict[str, tuple[str, int, bool]] = {
 }
 LEVEL = "수준"
 CODE = "능력단위코드"
-PREVIEW_COLUMNS = [CODE, "능력단위명", LEVEL, "대분류명", "중분류명", "소분류명", "세분류명", "변경 항목"]
+# the file's own column names; the preview adds a translated "변경 항목" (what changes)
+PREVIEW_COLUMNS = [CODE, "능력단위명", LEVEL, "대분류명", "중분류명", "소분류명", "세분류명"]
 _FIELDS = [f for f, _w, _r in COLUMNS.values()] + ["level"]
 _COLUMN_OF = {f: column for column, (f, _w, _r) in COLUMNS.items()} | {"level": LEVEL}
 
@@ -99,7 +100,7 @@ def ncs_units_import(*, data: bytes, filename: str, dry_run: bool) -> ImportResu
 
 
 def _run(table: Table, *, dry_run: bool) -> ImportResult:
-    result = ImportResult(dry_run=dry_run, total=len(table.rows), preview_columns=PREVIEW_COLUMNS)
+    result = ImportResult(dry_run=dry_run, total=len(table.rows), preview_columns=[*PREVIEW_COLUMNS, _("변경 항목")])
     parsed: list[tuple[int, dict[str, Any]]] = []
     first_line: dict[str, int] = {}
     for row in table.rows:

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from sanhak.common.i18n import in_language
+
 
 class NcsLevel(models.Model):
     level = models.PositiveSmallIntegerField(_("수준"), primary_key=True)
@@ -40,7 +42,11 @@ class Track(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name_ko
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return in_language(self.name_ko, self.name_en)
 
 
 class NcsUnit(models.Model):
@@ -94,7 +100,15 @@ class Competency(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name_ko}"
+        return f"{self.code} {self.name}"
+
+    @property
+    def name(self) -> str:
+        return in_language(self.name_ko, self.name_en)
+
+    @property
+    def domain(self) -> str:
+        return in_language(self.domain_ko, self.domain_en)
 
     @property
     def keyword_list(self) -> list[str]:

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from sanhak.accounts.models import Institution, User
+from sanhak.common.i18n import in_language
 from sanhak.competencies.models import Competency, Track
 from sanhak.courses.models import Mode
 from sanhak.courses.selectors import CatalogFilters
@@ -26,15 +27,21 @@ FILTER_CHOICES_SECONDS = 300
 def filter_choices() -> tuple[list[tuple[str, str]], ...]:
     """Tracks, institutions and competencies for the filter menus (reference data: cached briefly)."""
 
-    def load() -> tuple[list[tuple[str, str]], ...]:
+    def load() -> tuple[list[tuple[str, str, str]], ...]:
+        names = ("code", "name_ko", "name_en")
         return (
-            list(Track.objects.values_list("code", "name_ko")),
-            list(Institution.objects.exclude(kind=Institution.Kind.PROGRAM_OFFICE).values_list("code", "name_ko")),
-            [(c, f"{c} {n}") for c, n in Competency.objects.values_list("code", "name_ko")],
+            list(Track.objects.values_list(*names)),
+            list(Institution.objects.exclude(kind=Institution.Kind.PROGRAM_OFFICE).values_list(*names)),
+            list(Competency.objects.values_list(*names)),
         )
 
-    choices = cache.get_or_set("catalog:filter-choices", load, FILTER_CHOICES_SECONDS)
-    return choices if choices is not None else load()
+    loaded = cache.get_or_set("catalog:filter-choices:ko-en", load, FILTER_CHOICES_SECONDS)
+    tracks, institutions, competencies = loaded if loaded is not None else load()
+    return (
+        [(code, in_language(ko, en)) for code, ko, en in tracks],
+        [(code, in_language(ko, en)) for code, ko, en in institutions],
+        [(code, f"{code} {in_language(ko, en)}") for code, ko, en in competencies],
+    )
 
 
 class CatalogForm(forms.Form):

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from sanhak.common.i18n import in_language
 from sanhak.common.models import TimeStampedModel
 
 if TYPE_CHECKING:
@@ -37,7 +38,11 @@ class Program(models.Model):
         constraints = [models.UniqueConstraint(fields=["institution", "name_ko"], name="program_unique_name")]
 
     def __str__(self) -> str:
-        return self.name_ko
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return in_language(self.name_ko, self.name_en)
 
 
 class Course(TimeStampedModel):
@@ -75,7 +80,11 @@ class Course(TimeStampedModel):
         constraints = [models.CheckConstraint(condition=Q(hours__gt=0), name="course_hours_positive")]
 
     def __str__(self) -> str:
-        return f"{self.title_ko} ({self.code})"
+        return f"{self.title} ({self.code})"
+
+    @property
+    def title(self) -> str:
+        return in_language(self.title_ko, self.title_en)
 
 
 class CourseCompetency(models.Model):

@@ -155,7 +155,7 @@ def _offering_for_detail(pk: int) -> Offering:
             "sessions",
             Prefetch("instructors", queryset=User.objects.only("id", "name")),
             competencies_prefetch("course__course_competencies"),
-            Prefetch("course__prerequisites", queryset=Course.objects.only("id", "code", "title_ko")),
+            Prefetch("course__prerequisites", queryset=Course.objects.only("id", "code", "title_ko", "title_en")),
         ),
         pk=pk,
     )

@@ -4,22 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
+
 from sanhak.credentials import services
 from sanhak.credentials.verify import MALFORMED, Result, credential_verify
 
-# Korean for each reason credential_verify can give.
-REASONS_KO = {
-    "malformed input": "입력 형식이 올바르지 않음",
-    "tampered content or wrong key": "내용이 변조되었거나 키가 다름",
-    "wrong key": "발급자의 키가 아님",
-    "unknown context": "알 수 없는 컨텍스트",
-    "terms that would be silently dropped by JSON-LD processing": "JSON-LD 처리에서 누락될 용어가 있음",
-    "unknown verification method": "알 수 없는 검증 방법",
-    "missing proof": "서명(proof)이 없음",
-    "unsupported proof": "지원하지 않는 서명 방식",
-    "expired": "유효기간이 지남",
-    "not yet valid": "아직 유효기간이 시작되지 않음",
-    "revoked": "취소됨",
+# Each reason credential_verify can give, for people (Korean; the English is the reason itself).
+REASONS: dict[str, Promise] = {
+    "malformed input": pgettext_lazy("verification", "입력 형식이 올바르지 않음"),
+    "tampered content or wrong key": pgettext_lazy("verification", "내용이 변조되었거나 키가 다름"),
+    "wrong key": pgettext_lazy("verification", "발급자의 키가 아님"),
+    "unknown context": pgettext_lazy("verification", "알 수 없는 컨텍스트"),
+    "terms that would be silently dropped by JSON-LD processing": pgettext_lazy(
+        "verification", "JSON-LD 처리에서 누락될 용어가 있음"
+    ),
+    "unknown verification method": pgettext_lazy("verification", "알 수 없는 검증 방법"),
+    "missing proof": pgettext_lazy("verification", "서명(proof)이 없음"),
+    "unsupported proof": pgettext_lazy("verification", "지원하지 않는 서명 방식"),
+    "expired": pgettext_lazy("verification", "유효기간이 지남"),
+    "not yet valid": pgettext_lazy("verification", "아직 유효기간이 시작되지 않음"),
+    "revoked": pgettext_lazy("verification", "취소됨"),
 }
 
 
@@ -39,7 +45,8 @@ def platform_verify(document: Any) -> Result:
         return Result(valid=False, reason=MALFORMED)
 
 
-def bilingual(result: Result) -> str:
+def verdict(result: Result) -> str:
+    """The outcome for people, in the active language."""
     if result.valid:
-        return "유효함 / valid"
-    return f"유효하지 않음: {REASONS_KO.get(result.reason, result.reason)} / invalid: {result.reason}"
+        return _("유효함")
+    return _("유효하지 않음: %(reason)s") % {"reason": REASONS.get(result.reason, result.reason)}

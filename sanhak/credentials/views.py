@@ -22,7 +22,7 @@ from sanhak.common.permissions import AuthedRequest, login_required_view
 from sanhak.credentials import badges, pdf, services
 from sanhak.credentials.forms import IdentityCheckForm, RevokeForm
 from sanhak.credentials.models import IssuedCredential, IssuerKey, StatusEntry
-from sanhak.credentials.verification import bilingual, platform_verify
+from sanhak.credentials.verification import platform_verify, verdict
 from sanhak.credentials.verify import MALFORMED, Result
 
 MAX_UPLOAD = 1_000_000  # bytes
@@ -75,7 +75,7 @@ def verify_page(request: HttpRequest) -> HttpResponse:
         "credentials/verify.html",
         {
             "result": result,
-            "message": bilingual(result) if result else "",
+            "message": verdict(result) if result else "",
             "text": text,
             "summary": badges.summary(document) if result is not None and result.valid else None,
         },
@@ -99,7 +99,7 @@ def verify_stored(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         "credentials/verify.html",
         {
             "result": result,
-            "message": bilingual(result),
+            "message": verdict(result),
             "text": json.dumps(stored.document, ensure_ascii=False, indent=2),
             "stored": stored,
             "summary": badges.summary(stored.document),
@@ -133,10 +133,10 @@ def mine(request: AuthedRequest) -> HttpResponse:
 @login_required_view
 def certificate_pdf(request: AuthedRequest, pk: uuid.UUID) -> HttpResponse:
     stored = _credential_for(request.user, pk)
-    if stored.recipient_id != request.user.pk:
-        personal_data_viewed(request=request, purpose="certificate_pdf", subject_ids=[stored.recipient_id or 0])
     if not hasattr(stored, "completion"):  # a credential replaced after a revocation: no printed certificate
         raise Http404(_("이 증명에는 인쇄용 수료증이 없습니다. / This credential has no printed certificate."))
+    if stored.recipient_id != request.user.pk:  # logged when the certificate is shown, not for a 404
+        personal_data_viewed(request=request, purpose="certificate_pdf", subject_ids=[stored.recipient_id or 0])
     verify_url = request.build_absolute_uri(reverse("credentials:verify_stored", args=[stored.pk]))
     data = badges.certificate_data(stored, verify_url=verify_url)
     response = HttpResponse(pdf.certificate_pdf(data), content_type="application/pdf")

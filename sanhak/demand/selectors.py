@@ -477,8 +477,8 @@ def gap_export_rows(table: GapTable) -> list[list[object]]:
             lines.append(
                 [
                     c.competency.code,
-                    c.competency.name_ko,
-                    c.track.name_ko,
+                    c.competency.name,
+                    c.track.name,
                     c.demand,
                     c.companies,
                     c.supply,

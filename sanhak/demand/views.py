@@ -139,6 +139,8 @@ def response_reopen(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.COMPANY_MANAGER, Role.PROGRAM_ADMIN)
 def my_surveys(request: AuthedRequest) -> HttpResponse:
+    if not request.user.has_role(Role.COMPANY_MANAGER):
+        return redirect("demand:rounds")  # a program admin's side of the surveys: every company's answers
     company = access.managed_company(request.user)
     responses = SurveyResponse.objects.filter(company=company).select_related("round").order_by("-round__opens_on")
     return render(
@@ -235,7 +237,7 @@ def statements(request: AuthedRequest) -> HttpResponse:
     )
     qs = qs.filter(confirmed_at__isnull=False) if show == "done" else qs.filter(confirmed_at__isnull=True)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    names = dict(Competency.objects.values_list("code", "name_ko"))
+    names = {c.code: c.name for c in Competency.objects.only("code", "name_ko", "name_en")}
     for statement in page:
         confirmed = {c.code for c in statement.confirmed.all()}
         statement.rows = [  # type: ignore[attr-defined]

@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from sanhak.accounts.models import TraineeProfile
 from sanhak.common.prepared import Prepared
 from sanhak.courses.models import Offering
@@ -123,8 +125,8 @@ def roster_groups(entries: list[RosterEntry], *, include_closed: bool) -> list[d
 
 
 def roster_table(entries: list[RosterEntry]) -> list[list[str]]:
-    """The roster as a table (header first) for CSV / XLSX export."""
-    out = [["번호", "이름", "이메일", "구분", "소속", "상태", "경로", "신청일시", "사유"]]
+    """The roster as a table (header first) for CSV / XLSX export, in the active language."""
+    out = [[_("번호"), _("이름"), _("이메일"), _("구분"), _("소속"), _("상태"), _("경로"), _("신청일시"), _("사유")]]
     for i, e in enumerate(entries, start=1):
         out.append(
             [

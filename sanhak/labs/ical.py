@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from sanhak.accounts.models import User
@@ -54,12 +55,12 @@ def _event(r: Reservation, summary: str) -> Event:
 def equipment_feed(equipment: Equipment) -> Calendar:
     cal = _calendar(f"{equipment.name} [{equipment.code}]")
     for r in _window(equipment.reservations.all()):
-        cal.add_component(_event(r, f"예약됨 · {equipment.name}"))
+        cal.add_component(_event(r, _("예약됨 · %(name)s") % {"name": equipment.name}))
     return cal
 
 
 def person_feed(user: User) -> Calendar:
-    cal = _calendar(f"{user.name} · 장비 예약")
+    cal = _calendar(_("%(name)s · 장비 예약") % {"name": user.name})
     for r in _window(Reservation.objects.filter(Q(user=user) | Q(created_by=user))):
         cal.add_component(_event(r, f"{r.equipment.name}" + (f" · {r.purpose}" if r.purpose else "")))
     return cal

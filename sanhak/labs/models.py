@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from sanhak.common.i18n import in_language
 from sanhak.common.models import TimeStampedModel
 
 
@@ -69,7 +70,11 @@ class EquipmentType(models.Model):
         verbose_name_plural = _("장비 유형")
 
     def __str__(self) -> str:
-        return self.name_ko
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return in_language(self.name_ko, self.name_en)
 
 
 class Facility(TimeStampedModel):

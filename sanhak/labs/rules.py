@@ -14,12 +14,22 @@ from functools import lru_cache
 import holidays
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from sanhak.common.errors import DomainError
 from sanhak.labs.models import BookingRules
 
-WEEKDAYS_KO = "월화수목금토일"
+# Short weekday names, Monday first, in the active language ("화" / "Tue").
+WEEKDAYS = (
+    pgettext_lazy("weekday", "월"),
+    pgettext_lazy("weekday", "화"),
+    pgettext_lazy("weekday", "수"),
+    pgettext_lazy("weekday", "목"),
+    pgettext_lazy("weekday", "금"),
+    pgettext_lazy("weekday", "토"),
+    pgettext_lazy("weekday", "일"),
+)
 # Dates the labs reason about (booking windows, reports, calendars); beyond them date arithmetic
 # would overflow, and no booking is ever that far away.
 CALENDAR_FIRST = dt.date(2000, 1, 1)
@@ -43,19 +53,21 @@ def calendar_error() -> DomainError:
 
 
 def when_text(start: dt.datetime, end: dt.datetime) -> str:
-    """'2026-12-01(화) 19:00–21:00' in Korean local time."""
+    """'2026-12-01(화) 19:00–21:00' in Korean local time, the weekday in the active language."""
     s, e = timezone.localtime(start), timezone.localtime(end)
-    return f"{s:%Y-%m-%d}({WEEKDAYS_KO[s.weekday()]}) {s:%H:%M}–{e:%H:%M}"
+    return f"{s:%Y-%m-%d}({WEEKDAYS[s.weekday()]}) {s:%H:%M}–{e:%H:%M}"
 
 
-@lru_cache(maxsize=32)
-def _korean_holidays(year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays("KR", years=year, language="ko")
+@lru_cache(maxsize=64)
+def _korean_holidays(year: int, language: str) -> holidays.HolidayBase:
+    return holidays.country_holidays("KR", years=year, language=language)
 
 
 def holiday_name(day: dt.date) -> str | None:
-    """The Korean public holiday on `day` (substitute holidays included), or None."""
-    name = _korean_holidays(day.year).get(day)
+    """The Korean public holiday on `day` (substitute holidays included), named in the active
+    language, or None."""
+    language = "en_US" if (get_language() or "").startswith("en") else "ko"
+    name = _korean_holidays(day.year, language).get(day)
     return str(name) if name else None
 
 
@@ -133,7 +145,7 @@ def calendar_problems(req: Request) -> list[DomainError]:
         problems.append(
             DomainError(
                 _("%(weekday)s요일에는 운영하지 않습니다. / The equipment is closed on that weekday.")
-                % {"weekday": WEEKDAYS_KO[start.weekday()]},
+                % {"weekday": WEEKDAYS[start.weekday()]},
                 code="closed_day",
             )
         )

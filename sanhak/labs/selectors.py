@@ -398,8 +398,8 @@ def utilization(
 
 def _equipment_group(eq: Equipment, group: str) -> tuple[str, str]:
     if group == "type":
-        return f"t{eq.type_id}", eq.type.name_ko
+        return f"t{eq.type_id}", eq.type.name
     if group == "institution":
         inst = eq.facility.institution
-        return f"i{inst.pk}", inst.name_ko
+        return f"i{inst.pk}", inst.name
     return f"e{eq.pk}", f"{eq.name} [{eq.code}]"

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Subquery
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from sanhak.accounts.models import Role, TraineeProfile, User
@@ -340,6 +340,12 @@ def _lock(*, user: User, equipment: Sequence[Equipment]) -> _Locked:
     return _Locked({pk: frozenset(ids) for pk, ids in required.items()}, employer_id)
 
 
+def _in_site_language() -> translation.override:
+    """Notifications are stored and e-mailed, so they are written in the site's language, not in the
+    interface language of whoever caused them (as in enrollment.services._notify_decision)."""
+    return translation.override(settings.LANGUAGE_CODE)
+
+
 def _notify_managers_of_pending(reservations: Sequence[Reservation]) -> None:
     pending = [r for r in reservations if r.status == ReservationStatus.PENDING]
     if not pending:
@@ -349,12 +355,13 @@ def _notify_managers_of_pending(reservations: Sequence[Reservation]) -> None:
         roles__role=Role.LAB_MANAGER, roles__institution_id=first.equipment.facility.institution_id
     ).distinct()
     for manager in managers:
-        notification_send(
-            user=manager,
-            message=_("장비 예약 승인 요청: %(name)s %(when)s / Booking to approve: %(name)s %(when)s")
-            % {"name": first.equipment.name, "when": when_text(first.starts_at, first.ends_at)},
-            url=reverse("labs:queue"),
-        )
+        with _in_site_language():
+            notification_send(
+                user=manager,
+                message=_("장비 예약 승인 요청: %(name)s %(when)s / Booking to approve: %(name)s %(when)s")
+                % {"name": first.equipment.name, "when": when_text(first.starts_at, first.ends_at)},
+                url=reverse("labs:queue"),
+            )
 
 
 @transaction.atomic
@@ -696,12 +703,13 @@ def reservation_cancel(*, reservation: Reservation, by: User, reason: str = "") 
     reservation.decided_by, reservation.decided_at = by, timezone.now()
     reservation.save(update_fields=["status", "reason", "decided_by", "decided_at", "updated_at"])
     if by.pk != reservation.user_id:
-        notification_send(
-            user=reservation.user,
-            message=_("장비 예약이 취소되었습니다: %(name)s %(when)s / Your booking was cancelled.")
-            % {"name": reservation.equipment.name, "when": when_text(reservation.starts_at, reservation.ends_at)},
-            url=reverse("labs:mine"),
-        )
+        with _in_site_language():
+            notification_send(
+                user=reservation.user,
+                message=_("장비 예약이 취소되었습니다: %(name)s %(when)s / Your booking was cancelled.")
+                % {"name": reservation.equipment.name, "when": when_text(reservation.starts_at, reservation.ends_at)},
+                url=reverse("labs:mine"),
+            )
     return reservation
 
 
@@ -725,12 +733,13 @@ def reservation_approve(*, reservation: Reservation, by: User) -> Reservation:
     reservation.status = ReservationStatus.CONFIRMED
     reservation.decided_by, reservation.decided_at = by, timezone.now()
     reservation.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
-    notification_send(
-        user=reservation.user,
-        message=_("장비 예약이 승인되었습니다: %(name)s %(when)s / Your booking was approved.")
-        % {"name": reservation.equipment.name, "when": when_text(reservation.starts_at, reservation.ends_at)},
-        url=reverse("labs:mine"),
-    )
+    with _in_site_language():
+        notification_send(
+            user=reservation.user,
+            message=_("장비 예약이 승인되었습니다: %(name)s %(when)s / Your booking was approved.")
+            % {"name": reservation.equipment.name, "when": when_text(reservation.starts_at, reservation.ends_at)},
+            url=reverse("labs:mine"),
+        )
     return reservation
 
 
@@ -748,12 +757,13 @@ def reservation_reject(*, reservation: Reservation, by: User, reason: str) -> Re
     reservation.reason = reason.strip()[:300]
     reservation.decided_by, reservation.decided_at = by, timezone.now()
     reservation.save(update_fields=["status", "reason", "decided_by", "decided_at", "updated_at"])
-    notification_send(
-        user=reservation.user,
-        message=_("장비 예약이 반려되었습니다: %(name)s — %(reason)s / Your booking was rejected: %(reason)s")
-        % {"name": reservation.equipment.name, "reason": reservation.reason},
-        url=reverse("labs:mine"),
-    )
+    with _in_site_language():
+        notification_send(
+            user=reservation.user,
+            message=_("장비 예약이 반려되었습니다: %(name)s — %(reason)s / Your booking was rejected: %(reason)s")
+            % {"name": reservation.equipment.name, "reason": reservation.reason},
+            url=reverse("labs:mine"),
+        )
     return reservation
 
 
@@ -862,12 +872,13 @@ def equipment_status_set(
     if status != EquipmentStatus.AVAILABLE:
         affected = Reservation.objects.blocking().filter(equipment=equipment, starts_at__gt=timezone.now())
         for user_id in sorted(set(affected.values_list("user_id", flat=True))):
-            notification_send(
-                user=User.objects.get(pk=user_id),
-                message=_(
-                    "예약한 장비 %(name)s을(를) 사용할 수 없게 되었습니다: %(reason)s / Equipment you booked is out of service: %(reason)s"
+            with _in_site_language():
+                notification_send(
+                    user=User.objects.get(pk=user_id),
+                    message=_(
+                        "예약한 장비 %(name)s을(를) 사용할 수 없게 되었습니다: %(reason)s / Equipment you booked is out of service: %(reason)s"
+                    )
+                    % {"name": equipment.name, "reason": equipment.status_reason},
+                    url=reverse("labs:mine"),
                 )
-                % {"name": equipment.name, "reason": equipment.status_reason},
-                url=reverse("labs:mine"),
-            )
     return equipment

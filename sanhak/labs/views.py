@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sanhak.accounts.models import Role, User
+from sanhak.accounts.models import Institution, Role, User
 from sanhak.common import access
 from sanhak.common.audit import personal_data_viewed
 from sanhak.common.errors import DomainError
@@ -84,7 +84,7 @@ def equipment_list(request: HttpRequest) -> HttpResponse:
         {
             "equipment": qs.order_by("facility__institution__name_ko", "type__name_ko", "code"),
             "types": EquipmentType.objects.all(),
-            "institutions": Facility.objects.values_list("institution_id", "institution__name_ko").distinct(),
+            "institutions": Institution.objects.filter(facilities__isnull=False).distinct(),
             "type_code": type_code,
             "institution": institution,
         },

@@ -16,11 +16,12 @@ from typing import Any
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from . import selectors
 from .itc2019.solver import Progress, solve
 from .itc2019.validator import validate
+from .messages import Message, message, text
 from .models import RunStatus, SchedulingRun
 from .problem import Built, Options, assignments, build
 
@@ -49,10 +50,11 @@ def _claim() -> SchedulingRun | None:
 def _fail_stale() -> None:
     for run in SchedulingRun.objects.filter(status=RunStatus.RUNNING, started_at__isnull=False):
         if run.started_at and timezone.now() - run.started_at > STALE_AFTER + dt.timedelta(seconds=run.time_limit):
+            stopped = message(
+                gettext_noop("작업자가 중단되었습니다. 다시 실행하세요. / The worker stopped; run again.")
+            )
             SchedulingRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
-                status=RunStatus.FAILED,
-                finished_at=timezone.now(),
-                message=_("작업자가 중단되었습니다. 다시 실행하세요. / The worker stopped; run again."),
+                status=RunStatus.FAILED, finished_at=timezone.now(), message=text(stopped), result={"message": stopped}
             )
 
 
@@ -71,8 +73,10 @@ def run_pending(*, once: bool = True, poll: float = 2.0) -> int:
         done += 1
 
 
-def _finish(run: SchedulingRun, status: str, message: str, result: dict[str, Any]) -> None:
-    run.status, run.message, run.result = status, message, result
+def _finish(run: SchedulingRun, status: str, said: Message, result: dict[str, Any]) -> None:
+    """`said` is kept in the result (translated when shown, see .messages); `message` has its text in
+    the worker's language (the site's) for the admin."""
+    run.status, run.message, run.result = status, text(said), {**result, "message": said}
     run.progress, run.finished_at = 100, timezone.now()
     run.save(update_fields=["status", "message", "result", "progress", "finished_at", "updated_at"])
 
@@ -82,7 +86,12 @@ def run_execute(run: SchedulingRun) -> None:
         _execute(run)
     except Exception as exc:  # a run must end, whatever happened; the log has the traceback
         log.exception("scheduling run %s failed", run.pk)
-        _finish(run, RunStatus.FAILED, _("편성 중 오류: %(error)s / Error: %(error)s") % {"error": exc}, {})
+        _finish(
+            run,
+            RunStatus.FAILED,
+            message(gettext_noop("편성 중 오류: %(error)s / Error: %(error)s"), error=str(exc)),
+            {},
+        )
 
 
 def _execute(run: SchedulingRun) -> None:
@@ -93,7 +102,7 @@ def _execute(run: SchedulingRun) -> None:
         _finish(
             run,
             RunStatus.FAILED,
-            _("편성할 오프라인 강좌가 없습니다. / No offline offerings to schedule in this term."),
+            message(gettext_noop("편성할 오프라인 강좌가 없습니다. / No offline offerings to schedule in this term.")),
             {},
         )
         return
@@ -109,7 +118,7 @@ def _execute(run: SchedulingRun) -> None:
         _finish(
             run,
             RunStatus.INFEASIBLE,
-            _("조건을 모두 만족하는 시간표가 없습니다. / No timetable meets every constraint."),
+            message(gettext_noop("조건을 모두 만족하는 시간표가 없습니다. / No timetable meets every constraint.")),
             {"figures": figures, "explanation": built.issues},
         )
         return
@@ -137,16 +146,18 @@ def _execute(run: SchedulingRun) -> None:
             _finish(
                 run,
                 RunStatus.INFEASIBLE,
-                _("조건을 모두 만족하는 시간표가 없습니다. / No timetable meets every constraint."),
+                message(gettext_noop("조건을 모두 만족하는 시간표가 없습니다. / No timetable meets every constraint.")),
                 {"figures": figures, "explanation": diagnose(built, run.time_limit, workers)},
             )
         else:
             _finish(
                 run,
                 RunStatus.FAILED,
-                _(
-                    "시간 제한 안에 시간표를 찾지 못했습니다. 시간 제한을 늘리거나 조건을 완화해 다시 실행하세요. "
-                    "/ No timetable found within the time limit; allow more time or relax the constraints."
+                message(
+                    gettext_noop(
+                        "시간 제한 안에 시간표를 찾지 못했습니다. 시간 제한을 늘리거나 조건을 완화해 다시 실행하세요. "
+                        "/ No timetable found within the time limit; allow more time or relax the constraints."
+                    )
                 ),
                 {"figures": figures},
             )
@@ -163,15 +174,17 @@ def _execute(run: SchedulingRun) -> None:
         _finish(
             run,
             RunStatus.FAILED,
-            _("검증 실패: %(n)d건의 필수 조건 위반 / Validation failed: %(n)d hard violations")
-            % {"n": len(check.hard_violations)},
+            message(
+                gettext_noop("검증 실패: %(n)d건의 필수 조건 위반 / Validation failed: %(n)d hard violations"),
+                n=len(check.hard_violations),
+            ),
             {"figures": figures, "explanation": [str(v) for v in check.hard_violations[:20]]},
         )
         return
     _finish(
         run,
         RunStatus.DONE,
-        _("시간표를 편성했습니다. / Timetable ready."),
+        message(gettext_noop("시간표를 편성했습니다. / Timetable ready.")),
         {"figures": figures, "assignments": assignments(built, result.solution), "explanation": []},
     )
 
@@ -184,14 +197,17 @@ def _tick(run: SchedulingRun, stop: threading.Event, started: float, best: dict[
     try:
         while not stop.wait(PROGRESS_EVERY):
             percent = min(99, int((time.monotonic() - started) / run.time_limit * 100))
-            message = _("계산 중") + " / solving"
+            said = message(gettext_noop("계산 중 / solving"))
             if "objective" in best:
-                message = _(
-                    "계산 중 · 지금까지 가장 좋은 시간표의 벌점 %(n)d / solving · best penalty so far %(n)d"
-                ) % {"n": int(best["objective"])}
+                said = message(
+                    gettext_noop(
+                        "계산 중 · 지금까지 가장 좋은 시간표의 벌점 %(n)d / solving · best penalty so far %(n)d"
+                    ),
+                    n=int(best["objective"]),
+                )
             try:
                 SchedulingRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
-                    progress=percent, message=message
+                    progress=percent, message=text(said), result={"message": said}
                 )
             except DatabaseError:
                 log.debug("progress of run %s not written", run.pk)
@@ -199,36 +215,32 @@ def _tick(run: SchedulingRun, stop: threading.Event, started: float, best: dict[
         connection.close()
 
 
-def diagnose(built: Built, time_limit: int, workers: int) -> list[str]:
+def diagnose(built: Built, time_limit: int, workers: int) -> list[Message]:
     """After CP-SAT proves the problem infeasible: which group of constraints, left out, makes it
     feasible — instructors' overlaps, cohort groups' overlaps, or neither (then rooms and times)."""
     budget = max(2.0, min(10.0, time_limit / 4))
     lines = []
-    for relax, ko, en in (
-        (
-            frozenset({"instructor"}),
-            "강사의 수업이 서로 겹치지 않아야 한다는 조건",
-            "instructors' sessions must not overlap",
-        ),
-        (
-            frozenset({"cohort"}),
-            "같은 수강 집단의 수업이 겹치지 않아야 한다는 조건",
-            "a cohort group's sessions must not overlap",
-        ),
+    for relax, rule in (
+        (frozenset({"instructor"}), gettext_noop("강사의 수업이 서로 겹치지 않아야 한다는 조건")),
+        (frozenset({"cohort"}), gettext_noop("같은 수강 집단의 수업이 겹치지 않아야 한다는 조건")),
     ):
         relaxed = build(built.data, built.options, relax=relax)
         if solve(relaxed.problem, time_limit=budget, workers=workers).solution.classes:
             lines.append(
-                _(
-                    "%(ko)s을(를) 빼면 시간표가 나옵니다: 이 조건이 충돌의 원인입니다. / Without the rule that %(en)s a timetable exists: it causes the conflict."
+                message(
+                    gettext_noop(
+                        "%(rule)s을(를) 빼면 시간표가 나옵니다: 이 조건이 충돌의 원인입니다. / Without this rule a timetable exists: it causes the conflict."
+                    ),
+                    rule=message(rule),
                 )
-                % {"ko": ko, "en": en}
             )
     if not lines:
         lines.append(
-            _(
-                "강의실·실습실 수와 운영 시간대가 수업 수에 비해 부족합니다. 시간대를 넓히거나(학생 토요일 허용 등) 강의실을 추가하세요. "
-                "/ The rooms and windows cannot hold all sessions together; widen the windows (e.g. allow Saturdays for students) or add rooms."
+            message(
+                gettext_noop(
+                    "강의실·실습실 수와 운영 시간대가 수업 수에 비해 부족합니다. 시간대를 넓히거나(학생 토요일 허용 등) 강의실을 추가하세요. "
+                    "/ The rooms and windows cannot hold all sessions together; widen the windows (e.g. allow Saturdays for students) or add rooms."
+                )
             )
         )
     return lines

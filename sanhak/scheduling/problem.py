@@ -35,7 +35,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from sanhak.labs.rules import holiday_name
 
@@ -53,13 +53,13 @@ from .itc2019.model import (
     Weights,
 )
 from .itc2019.semantics import overlaps
+from .messages import Message, message
 
 SLOT_MINUTES = 5
 SLOTS_PER_DAY = 24 * 60 // SLOT_MINUTES
 GRID_MINUTES = 60
 MAX_ROOMS = 6
 DEFAULT_TRAVEL_MINUTES = 30
-WEEKDAYS_KO = "월화수목금토일"
 
 # (weekday, start minute, end minute)
 Window = tuple[int, int, int]
@@ -164,7 +164,7 @@ class Built:
     classes: dict[int, ClassInfo]
     data: TermData
     options: Options
-    issues: list[str]  # why the problem cannot be solved (empty: nothing found before solving)
+    issues: list[Message]  # why the problem cannot be solved (empty: nothing found before solving)
 
 
 # -- building --------------------------------------------------------------------------------------
@@ -352,7 +352,7 @@ def _hours(minutes: int) -> str:
     return f"{minutes / 60:g}"
 
 
-def precheck(built: Built) -> list[str]:
+def precheck(built: Built) -> list[Message]:
     data, options = built.data, built.options
     offerings = {o.id: o for o in data.offerings}
     specs = {c.id: c for c in built.problem.iter_classes()}
@@ -371,11 +371,13 @@ def precheck(built: Built) -> list[str]:
             not any(overlaps(t, u) for u in unavailable.get(r.room, ())) for t in spec.times for r in spec.rooms
         ):
             issues.append(
-                _(
-                    "강좌 '%(title)s': 허용된 모든 시간에 맞는 강의실이 이미 다른 수업이나 장비 예약으로 차 있습니다. "
-                    "/ Offering '%(title)s': every suitable room is already taken (other sessions or lab bookings) at every allowed time."
+                message(
+                    gettext_noop(
+                        "강좌 '%(title)s': 허용된 모든 시간에 맞는 강의실이 이미 다른 수업이나 장비 예약으로 차 있습니다. "
+                        "/ Offering '%(title)s': every suitable room is already taken (other sessions or lab bookings) at every allowed time."
+                    ),
+                    title=o.title,
                 )
-                % {"title": o.title}
             )
     # instructors and cohort groups: weekly hours against the hours their windows hold
     by_offering: dict[int, list[int]] = defaultdict(list)
@@ -388,19 +390,27 @@ def precheck(built: Built) -> list[str]:
             if kind == "instructor":
                 name = data.instructor_names.get(key, str(key))
                 issues.append(
-                    _(
-                        "강사 %(name)s: 주당 %(need)s시간을 가르쳐야 하지만 가능 시간과 운영 시간대가 겹치는 시간은 주당 %(have)s시간뿐입니다. "
-                        "/ Instructor %(name)s must teach %(need)s hours a week but is available for only %(have)s hours within the windows."
+                    message(
+                        gettext_noop(
+                            "강사 %(name)s: 주당 %(need)s시간을 가르쳐야 하지만 가능 시간과 운영 시간대가 겹치는 시간은 주당 %(have)s시간뿐입니다. "
+                            "/ Instructor %(name)s must teach %(need)s hours a week but is available for only %(have)s hours within the windows."
+                        ),
+                        name=name,
+                        need=_hours(need),
+                        have=_hours(have),
                     )
-                    % {"name": name, "need": _hours(need), "have": _hours(have)}
                 )
             else:
                 issues.append(
-                    _(
-                        "수강 집단 '%(name)s': 주당 %(need)s시간의 수업이 서로 겹치지 않아야 하지만 운영 시간대는 주당 %(have)s시간뿐입니다. "
-                        "/ Cohort group '%(name)s' needs %(need)s non-overlapping hours a week but its windows hold only %(have)s hours."
+                    message(
+                        gettext_noop(
+                            "수강 집단 '%(name)s': 주당 %(need)s시간의 수업이 서로 겹치지 않아야 하지만 운영 시간대는 주당 %(have)s시간뿐입니다. "
+                            "/ Cohort group '%(name)s' needs %(need)s non-overlapping hours a week but its windows hold only %(have)s hours."
+                        ),
+                        name=key[1],
+                        need=_hours(need),
+                        have=_hours(have),
                     )
-                    % {"name": key[1], "need": _hours(need), "have": _hours(have)}
                 )
     # rooms: per institution and kind, the hours asked against room-hours in the windows
     pools: dict[tuple[int, bool], list[int]] = defaultdict(list)
@@ -414,61 +424,78 @@ def precheck(built: Built) -> list[str]:
         window = _union_minutes(span for c in ids for span in _spans(specs[c].times))
         if need > len(rooms) * window:
             issues.append(
-                _(
-                    "%(kind)s %(rooms)d곳에 주당 %(need)s시간의 수업이 필요하지만 운영 시간대에 쓸 수 있는 시간은 %(have)s시간뿐입니다. "
-                    "/ %(rooms)d %(kind_en)s must hold %(need)s hours a week but offer only %(have)s hours within the windows."
+                message(
+                    gettext_noop(
+                        "%(kind)s %(rooms)d곳에 주당 %(need)s시간의 수업이 필요하지만 운영 시간대에 쓸 수 있는 시간은 %(have)s시간뿐입니다. "
+                        "/ %(rooms)d %(kind_en)s must hold %(need)s hours a week but offer only %(have)s hours within the windows."
+                    ),
+                    kind=_room_kind(lab),
+                    kind_en="labs" if lab else "rooms",
+                    rooms=len(rooms),
+                    need=_hours(need),
+                    have=_hours(len(rooms) * window),
                 )
-                % {
-                    "kind": _("실습실") if lab else _("강의실"),
-                    "kind_en": "labs" if lab else "rooms",
-                    "rooms": len(rooms),
-                    "need": _hours(need),
-                    "have": _hours(len(rooms) * window),
-                }
             )
     return issues
 
 
-def _no_time_reason(o: OfferingData, data: TermData, options: Options, monday: dt.date, nr_weeks: int) -> str:
+def _room_kind(lab: bool) -> Message:
+    return message(gettext_noop("실습실") if lab else gettext_noop("강의실"))
+
+
+def _no_time_reason(o: OfferingData, data: TermData, options: Options, monday: dt.date, nr_weeks: int) -> Message:
     windows = cohort_windows(o.cohort, options)
     if not any(_week_mask(monday, d, o.start_date, o.end_date, nr_weeks) for d, _s, _e in windows):
-        return _(
-            "강좌 '%(title)s': 교육 기간(%(start)s–%(end)s)에 운영 요일이 없거나 모두 공휴일입니다. "
-            "/ Offering '%(title)s': no allowed weekday within its dates (%(start)s–%(end)s), or all are public holidays."
-        ) % {"title": o.title, "start": o.start_date, "end": o.end_date}
+        return message(
+            gettext_noop(
+                "강좌 '%(title)s': 교육 기간(%(start)s–%(end)s)에 운영 요일이 없거나 모두 공휴일입니다. "
+                "/ Offering '%(title)s': no allowed weekday within its dates (%(start)s–%(end)s), or all are public holidays."
+            ),
+            title=o.title,
+            start=o.start_date.isoformat(),
+            end=o.end_date.isoformat(),
+        )
     if o.session_minutes > max(e - s for _d, s, e in windows):
-        return _(
-            "강좌 '%(title)s': 수업 %(minutes)d분이 가장 긴 운영 시간대보다 깁니다. "
-            "/ Offering '%(title)s': a %(minutes)d-minute session is longer than the longest window."
-        ) % {"title": o.title, "minutes": o.session_minutes}
+        return message(
+            gettext_noop(
+                "강좌 '%(title)s': 수업 %(minutes)d분이 가장 긴 운영 시간대보다 깁니다. "
+                "/ Offering '%(title)s': a %(minutes)d-minute session is longer than the longest window."
+            ),
+            title=o.title,
+            minutes=o.session_minutes,
+        )
     names = ", ".join(data.instructor_names.get(i, str(i)) for i in o.instructor_ids)
-    cohort = _("재직자(평일 19–22시, 토요일)") if o.cohort == "incumbent" else _("학생(평일 9–18시)")
-    return _(
-        "강좌 '%(title)s': 강사(%(names)s)의 가능 시간과 기존 수업을 빼면 %(cohort)s 시간대에 %(minutes)d분 수업을 둘 곳이 없습니다. "
-        "/ Offering '%(title)s': within the %(cohort_en)s windows, the instructors' (%(names)s) availability and other sessions leave no room for a %(minutes)d-minute session."
-    ) % {
-        "title": o.title,
-        "names": names,
-        "cohort": cohort,
-        "cohort_en": "incumbent (weekday 19–22, Saturday)" if o.cohort == "incumbent" else "student (weekday 9–18)",
-        "minutes": o.session_minutes,
-    }
+    incumbent = o.cohort == "incumbent"
+    return message(
+        gettext_noop(
+            "강좌 '%(title)s': 강사(%(names)s)의 가능 시간과 기존 수업을 빼면 %(cohort)s 시간대에 %(minutes)d분 수업을 둘 곳이 없습니다. "
+            "/ Offering '%(title)s': within the %(cohort_en)s windows, the instructors' (%(names)s) availability and other sessions leave no room for a %(minutes)d-minute session."
+        ),
+        title=o.title,
+        names=names,
+        cohort=message(
+            gettext_noop("재직자(평일 19–22시, 토요일)") if incumbent else gettext_noop("학생(평일 9–18시)")
+        ),
+        cohort_en="incumbent (weekday 19–22, Saturday)" if incumbent else "student (weekday 9–18)",
+        minutes=o.session_minutes,
+    )
 
 
-def _no_room_reason(o: OfferingData, data: TermData, options: Options) -> str:
+def _no_room_reason(o: OfferingData, data: TermData, options: Options) -> Message:
     kind = [r for r in data.rooms if r.institution_id == o.institution_id and r.is_lab == o.needs_lab]
     usable = [r for r in kind if r.id not in options.exclude_rooms]
     largest = max((r.capacity for r in usable), default=0)
-    return _(
-        "강좌 '%(title)s': 정원 %(capacity)d명을 수용할 %(kind)s이 없습니다(가장 큰 곳 %(largest)d명). "
-        "/ Offering '%(title)s': no %(kind_en)s holds its %(capacity)d seats (the largest holds %(largest)d)."
-    ) % {
-        "title": o.title,
-        "capacity": o.capacity,
-        "kind": _("실습실") if o.needs_lab else _("강의실"),
-        "kind_en": "lab" if o.needs_lab else "room",
-        "largest": largest,
-    }
+    return message(
+        gettext_noop(
+            "강좌 '%(title)s': 정원 %(capacity)d명을 수용할 %(kind)s이 없습니다(가장 큰 곳 %(largest)d명). "
+            "/ Offering '%(title)s': no %(kind_en)s holds its %(capacity)d seats (the largest holds %(largest)d)."
+        ),
+        title=o.title,
+        capacity=o.capacity,
+        kind=_room_kind(o.needs_lab),
+        kind_en="lab" if o.needs_lab else "room",
+        largest=largest,
+    )
 
 
 # -- reading a solution back -----------------------------------------------------------------------

@@ -16,7 +16,9 @@ from sanhak.accounts.models import Institution, User
 from sanhak.common.access import DENIED
 from sanhak.courses.models import Mode, Offering, Session
 from sanhak.labs.models import Reservation
+from sanhak.labs.rules import holiday_name
 
+from .messages import text
 from .models import CampusTravel, InstructorAvailability, OfferingPlan, Room, SchedulingRun
 from .problem import OfferingData, RoomData, TermData
 
@@ -53,6 +55,16 @@ def run_for_user(user: Any, pk: Any) -> SchedulingRun:
         return runs_visible(user).get(pk=int(pk))
     except (SchedulingRun.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404(_("편성 결과를 찾을 수 없습니다. / Scheduling run not found.")) from exc
+
+
+def run_message(run: SchedulingRun) -> str:
+    """The run's message in the active language (the worker keeps it untranslated in the result; see
+    .messages); a run without one (queued, or saved before) shows its message field."""
+    return text(run.result.get("message", run.message))
+
+
+def run_explanation(run: SchedulingRun) -> list[str]:
+    return [text(line) for line in run.result.get("explanation", [])]
 
 
 def may_schedule(user: Any, institution: Institution | None) -> bool:
@@ -183,6 +195,16 @@ def future_sessions(*, offering_ids: list[int], today: dt.date) -> QuerySet[Sess
 
 # -- the proposed timetable, as week grids -------------------------------------------------------------
 
+
+def _holidays_named(a: dict[str, Any]) -> dict[str, Any]:
+    """The assignment with its skipped dates' holidays named in the active language (the worker saved
+    the names in its own)."""
+    skipped = [
+        {**s, "holiday": holiday_name(dt.date.fromisoformat(s["date"])) or s["holiday"]} for s in a.get("skipped", [])
+    ]
+    return {**a, "skipped": skipped}
+
+
 GRID_DAYS = 6  # Monday … Saturday
 
 
@@ -190,11 +212,13 @@ def timetable(result: dict[str, Any]) -> dict[str, list[tuple[str, list[list[dic
     """The run's proposal by room, by instructor and by cohort: rows of (label, cells per weekday)."""
     views: dict[str, dict[str, list[list[dict[str, Any]]]]] = {"room": {}, "instructor": {}, "cohort": {}}
     cohort_names = {"incumbent": _("재직자"), "student": _("학생")}
-    for a in sorted(result.get("assignments", []), key=lambda a: (a["start"], a["title"])):
+    no_group = _("(집단 없음)")
+    shown = [_holidays_named(a) for a in result.get("assignments", [])]
+    for a in sorted(shown, key=lambda a: (a["start"], a["title"])):
         keys = {
             "room": [a["room_label"] or _("(강의실 없음)")],
             "instructor": [name for _pk, name in a["instructors"]] or [_("(강사 미정)")],
-            "cohort": [f"{cohort_names.get(a['cohort'], a['cohort'])} · {a['cohort_group'] or _('(집단 없음)')}"],
+            "cohort": [f"{cohort_names.get(a['cohort'], a['cohort'])} · {a['cohort_group'] or no_group}"],
         }
         for view, labels in keys.items():
             for label in labels:

@@ -74,7 +74,7 @@ def _adjust_form(request: AuthedRequest, run: SchedulingRun) -> AdjustForm:
 def run_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     run = selectors.run_for_user(request.user, pk)
     if getattr(request, "htmx", False):
-        response = render(request, "scheduling/_status.html", {"run": run})
+        response = render(request, "scheduling/_status.html", {"run": run, "run_message": selectors.run_message(run)})
         if not run.is_active:
             response["HX-Refresh"] = "true"
         return response
@@ -82,11 +82,11 @@ def run_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "run": run,
         "grids": selectors.timetable(run.result) if run.result.get("assignments") else None,
         "figures": run.result.get("figures", {}),
-        "explanation": run.result.get("explanation", []),
+        "run_message": selectors.run_message(run),
+        "explanation": selectors.run_explanation(run),
         "adjust": _adjust_form(request, run),
         "accept": AcceptForm(),
         "may_act": selectors.may_schedule(request.user, run.institution),
-        "weekdays": ["월", "화", "수", "목", "금", "토", "일"],
     }
     return render(request, "scheduling/run.html", context)
 

@@ -7,8 +7,9 @@ import json
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 
-from sanhak.accounts.models import PrivacyConsent, Role, TraineeProfile, User
+from sanhak.accounts.models import PrivacyConsent, Role, Session, TraineeProfile, User
 from sanhak.common.models import PersonalDataAccess
 from sanhak.common.personas import DEMO_PASSWORD
 from sanhak.companies.models import Company
@@ -168,3 +169,9 @@ def test_trainee_exports_own_record(client, personas, catalog):
 def test_language_switch_to_english(client):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert client.cookies["django_language"].value == "en"
+
+
+def test_login_session_model_is_named_in_both_languages():
+    assert str(Session._meta.verbose_name) == "세션"
+    with translation.override("en"):
+        assert str(Session._meta.verbose_name) == "Session"

@@ -568,6 +568,23 @@ def test_admin_previews_then_commits(client, personas):
     assert Company.objects.count() == 5
 
 
+def test_preview_in_english_names_the_changes_column(client, personas):
+    """The other headers are the file's own column names and stay as they are in the file."""
+    client.cookies["django_language"] = "en"
+    client.force_login(personas.admin)
+    response = client.post(reverse("companies:import"), {"file": upload("공장등록현황.csv", cp949_export())})
+    assert response.context["result"].preview_columns == [
+        "공장관리번호",
+        "사업자등록번호",
+        "회사명",
+        "종업원합계",
+        "단지명",
+        "업종코드",
+        "Changes",
+    ]
+    assert '<th scope="col">업종코드</th><th scope="col">Changes</th>' in response.content.decode()
+
+
 def test_commit_needs_the_token_of_this_session(client, personas):
     url = reverse("companies:import")
     client.force_login(personas.admin)

@@ -6,9 +6,11 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import override_settings
 from django.urls import reverse
 
 from sanhak.accounts.models import PrivacyConsent, Role, User
+from sanhak.accounts.services import worker_invite
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +53,44 @@ def test_manager_invites_worker_who_accepts(client, personas, django_capture_on_
     # the link works once
     client.logout()
     assert client.get(link).status_code == 404
+
+
+def test_invitation_is_in_the_site_language_not_the_managers(client, personas, django_capture_on_commit_callbacks):
+    client.cookies["django_language"] = "en"
+    client.force_login(personas.manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(client, personas)
+    company, manager = personas.company_a.name, personas.manager.name
+    (sent,) = mail.outbox
+    assert sent.subject == f"[sanhak] {company}에서 교육 플랫폼에 초대했습니다 / You are invited"
+    link = re.search(r"http://testserver/accounts/invite/\S+/", sent.body).group(0)
+    assert sent.body == (
+        f"강신입 님, {manager} 님({company})이 산학 교육 플랫폼에 초대했습니다.\n"
+        f"아래 링크에서 비밀번호를 정하고 개인정보 수집·이용에 동의하면 가입이 완료됩니다.\n\n{link}\n\n"
+        f"{manager} ({company}) invited you to sanhak. Open the link to set a password and finish."
+    )
+
+
+@override_settings(LANGUAGE_CODE="en")
+def test_invitation_in_english_when_that_is_the_site_language(personas, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        worker_invite(
+            company=personas.company_a,
+            by=personas.manager,
+            name="Jane Doe",
+            email="jane@example.com",
+            job_title="Operator",
+            base_url="https://sanhak.example",
+        )
+    company, manager = personas.company_a.name, personas.manager.name
+    (sent,) = mail.outbox
+    assert sent.subject == f"[sanhak] {company} invited you to sanhak"
+    link = re.search(r"https://sanhak\.example/accounts/invite/\S+/", sent.body).group(0)
+    assert sent.body == (
+        f"Dear Jane Doe, {manager} ({company}) invited you to sanhak, the industry–academia training platform.\n"
+        "Open the link below, set a password and agree to the collection and use of your personal data to finish "
+        f"signing up.\n\n{link}"
+    )
 
 
 def test_invite_rejects_registered_email(client, personas):

@@ -9,6 +9,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 
 from sanhak.common.errors import DomainError
 from sanhak.common.tabular import PreviewRow, RowError
@@ -112,6 +113,14 @@ def test_dry_run_then_commit():
         ("1501020102_14v2", "기본설계", 4, "", "15", "01", "02", "01", "기계요소설계"),
         ("1903060101_17v2", "로봇 기구 설계", 5, "1903060101_17v2", "19", "03", "06", "01", "로봇하드웨어설계"),
     ]
+
+
+def test_preview_columns_name_the_changes_in_the_page_language():
+    columns = ["능력단위코드", "능력단위명", "수준", "대분류명", "중분류명", "소분류명", "세분류명"]
+    assert ncs_units_import(data=export(), filename="ncs.xlsx", dry_run=True).preview_columns == [*columns, "변경 항목"]
+    with translation.override("en"):
+        preview = ncs_units_import(data=export(), filename="ncs.xlsx", dry_run=True)
+    assert preview.preview_columns == [*columns, "Changes"]  # the file's own column names stay
 
 
 def test_reimport_updates_by_unit_code():

@@ -60,7 +60,23 @@ def test_my_certificates_lists_downloads_and_shares(client, personas, issued):
     client.post(reverse("credentials:share", args=[issued.pk]), {"shared": "1"})
     client.logout()
     html = client.get(public).content.decode()
-    assert personas.student.name in html and "유효함 / valid" in html
+    assert personas.student.name in html and "유효함" in html
+
+
+def test_the_public_link_in_english(client, issued):
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("credentials:verify_stored", args=[issued.pk])).content.decode()
+    assert "<strong>Valid</strong>" in page
+    for label in ("Recipient", "Certificate number", "Issued by", "Issued on", "Period", "Hours"):
+        assert f"<dt>{label}</dt>" in page
+    assert '<span class="muted">The recipient has not shown their name</span>' in page
+    assert '<label for="id_email">Check the recipient\'s e-mail</label>' in page
+    assert '<button class="secondary">Check</button>' in page
+    wrong = client.get(reverse("credentials:verify_stored", args=[issued.pk]), {"email": "someone@example.com"})
+    assert '<span class="badge bad">✗</span> Not issued to this address' in wrong.content.decode()
+    right = client.get(reverse("credentials:verify_stored", args=[issued.pk]), {"email": issued.recipient.email})
+    assert '<span class="badge ok">✓</span> Issued to the owner of this address' in right.content.decode()
+    assert "수령자" not in page and "유효함" not in page
 
 
 def test_certificates_denied_to_others(client, personas, issued):
@@ -109,6 +125,5 @@ def test_revoke_by_coordinator_and_denied_to_others(client, personas, issued):
     assert str(platform_verify(issued.document)) == "invalid: revoked"
     client.logout()
     assert (
-        "취소됨 / invalid: revoked"
-        in client.get(reverse("credentials:verify_stored", args=[issued.pk])).content.decode()
+        "유효하지 않음: 취소됨" in client.get(reverse("credentials:verify_stored", args=[issued.pk])).content.decode()
     )

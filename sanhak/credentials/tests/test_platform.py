@@ -9,13 +9,16 @@ from typing import Any
 import pytest
 from cryptography.fernet import InvalidToken
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
+from django.http import Http404
+from django.test import RequestFactory, override_settings
+from django.utils import translation
 
 from sanhak.common.errors import DomainError
 from sanhak.credentials import services, statuslist
 from sanhak.credentials.models import IssuerKey, StatusEntry
-from sanhak.credentials.verification import platform_verify
+from sanhak.credentials.verification import REASONS, platform_verify, verdict
 from sanhak.credentials.verify import Result, credential_verify
+from sanhak.credentials.views import status_list
 
 BASE = "http://127.0.0.1:8000"
 CREATED = "2026-01-01T00:00:00Z"
@@ -190,6 +193,13 @@ def test_status_list_credential_is_served_signed_and_decodes(client: Any, person
 def test_no_status_list_before_anything_is_issued(client: Any, personas: Any) -> None:
     assert client.get("/credentials/status/inha/").status_code == 404
     assert not IssuerKey.objects.filter(institution=personas.partner).exists()
+    request = RequestFactory().get("/credentials/status/inha/")
+    with pytest.raises(Http404) as exc:
+        status_list(request, "inha")
+    assert str(exc.value) == "이 기관은 아직 발급한 자격증명이 없습니다. / This institution has issued nothing yet."
+    with translation.override("en"), pytest.raises(Http404) as exc:
+        status_list(request, "inha")
+    assert str(exc.value) == "This institution has issued nothing yet."
 
 
 # --- the verification page and API ------------------------------------------------------------------
@@ -198,25 +208,51 @@ def test_no_status_list_before_anything_is_issued(client: Any, personas: Any) ->
 def test_verify_page_get(client: Any, db: Any) -> None:
     response = client.get("/credentials/verify/")
     assert response.status_code == 200
-    assert "수료증 검증 / Verify a credential" in response.content.decode()
+    assert "<h1>수료증 검증</h1>" in response.content.decode()
 
 
 def test_verify_page_valid_tampered_malformed(client: Any, signed: dict[str, Any]) -> None:
     ok = client.post("/credentials/verify/", {"credential": json.dumps(signed)})
     assert ok.status_code == 200
     assert ok.context["result"] == Result(valid=True, reason="")
-    assert "유효함 / valid" in ok.content.decode()
+    assert ok.context["message"] == "유효함"
 
     tampered = copy.deepcopy(signed)
     tampered["validFrom"] = "2025-01-01T00:00:00Z"
     bad = client.post("/credentials/verify/", {"credential": json.dumps(tampered)})
-    assert bad.context["message"] == (
-        "유효하지 않음: 내용이 변조되었거나 키가 다름 / invalid: tampered content or wrong key"
-    )
+    assert bad.context["message"] == "유효하지 않음: 내용이 변조되었거나 키가 다름"
 
     junk = client.post("/credentials/verify/", {"credential": "{not json"})
     assert junk.status_code == 200
-    assert junk.context["message"] == "유효하지 않음: 입력 형식이 올바르지 않음 / invalid: malformed input"
+    assert junk.context["message"] == "유효하지 않음: 입력 형식이 올바르지 않음"
+
+
+def test_verify_page_in_english(client: Any, signed: dict[str, Any]) -> None:
+    client.cookies["django_language"] = "en"
+    page = client.get("/credentials/verify/").content.decode()
+    assert "<title>Verify a credential" in page and "<h1>Verify a credential</h1>" in page
+    assert '<label for="id_credential">Paste the JSON</label>' in page
+    assert '<label for="id_file">or upload a file</label>' in page
+    assert '<button type="submit">Verify</button>' in page
+    assert '<p class="muted">Nothing is fetched from the network.</p>' in page
+    assert "검증" not in page and "붙여넣기" not in page
+    ok = client.post("/credentials/verify/", {"credential": json.dumps(signed)})
+    assert ok.context["message"] == "Valid"
+    tampered = copy.deepcopy(signed)
+    tampered["validFrom"] = "2025-01-01T00:00:00Z"
+    bad = client.post("/credentials/verify/", {"credential": json.dumps(tampered)})
+    assert bad.context["message"] == "Invalid: tampered content or wrong key"
+    junk = client.post("/credentials/verify/", {"credential": "{not json"})
+    assert junk.context["message"] == "Invalid: malformed input"
+
+
+def test_every_reason_reads_in_both_languages() -> None:
+    for reason in REASONS:
+        with translation.override("en"):
+            assert verdict(Result(valid=False, reason=reason)) == f"Invalid: {reason}"
+        assert verdict(Result(valid=False, reason=reason)) == f"유효하지 않음: {REASONS[reason]}"
+    assert verdict(Result(valid=False, reason="revoked")) == "유효하지 않음: 취소됨"
+    assert verdict(Result(valid=False, reason="something new")) == "유효하지 않음: something new"
 
 
 def test_verify_page_file_upload(client: Any, signed: dict[str, Any]) -> None:
@@ -260,11 +296,14 @@ def test_stored_credential_link(client: Any, personas: Any) -> None:
     assert stored.document["credentialStatus"]["statusListIndex"] == "0"
     response = client.get(f"/credentials/verify/{stored.pk}/")
     assert response.status_code == 200
-    assert response.context["message"] == "유효함 / valid"
+    assert response.context["message"] == "유효함"
     assert stored.status_entry is not None
     services.credential_revoke(entry=stored.status_entry, by=personas.coordinator, reason="x")
     response = client.get(f"/credentials/verify/{stored.pk}/")
-    assert response.context["message"] == "유효하지 않음: 취소됨 / invalid: revoked"
+    assert response.context["message"] == "유효하지 않음: 취소됨"
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/credentials/verify/{stored.pk}/").content.decode()
+    assert "<strong>Invalid: revoked</strong>" in page
     assert client.get("/credentials/verify/00000000-0000-0000-0000-000000000000/").status_code == 404
 
 

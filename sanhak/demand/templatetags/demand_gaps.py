@@ -16,23 +16,43 @@ register = template.Library()
 WHITE = (255, 255, 255)
 SHORTAGE = (176, 42, 30)  # demand above supply: red
 SURPLUS = (28, 84, 140)  # supply above demand: blue
-DARK_TEXT, LIGHT_TEXT = "#1b1f24", "#ffffff"
+TEXTS = {"#000000": (0, 0, 0), "#ffffff": (255, 255, 255)}  # black or white: one of them always reaches 4.5:1
+
+RGB = tuple[int, int, int]
 
 
-def _mix(a: tuple[int, int, int], b: tuple[int, int, int], t: float) -> str:
+def _mix(a: RGB, b: RGB, t: float) -> RGB:
     r, g, bl = (round(x + (y - x) * t) for x, y in zip(a, b, strict=True))
-    return f"#{r:02x}{g:02x}{bl:02x}"
+    return r, g, bl
+
+
+def _luminance(rgb: RGB) -> float:
+    """WCAG 2 relative luminance."""
+
+    def linear(c: int) -> float:
+        v = c / 255
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: RGB, b: RGB) -> float:
+    """WCAG 2 contrast ratio (1–21)."""
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
 
 
 @register.simple_tag
 def heat_style(gap: int, peak: int) -> str:
-    """Inline background (and a text colour that keeps the number readable) for a gap, scaled to the
-    largest gap in absolute value: red for a shortage, blue for a surplus, white when balanced."""
+    """Inline background for a gap, scaled to the largest gap in absolute value (red for a shortage,
+    blue for a surplus, white when balanced), and the text colour that contrasts with it most."""
     t = min(abs(gap) / peak, 1.0) if peak else 0.0
     t = 0.15 + 0.85 * t if gap else 0.0
-    end = SHORTAGE if gap > 0 else SURPLUS
-    text = LIGHT_TEXT if t > 0.55 else DARK_TEXT
-    return f"background-color:{_mix(WHITE, end, t)};color:{text}"
+    background = _mix(WHITE, SHORTAGE if gap > 0 else SURPLUS, t)
+    text = max(TEXTS, key=lambda name: contrast(TEXTS[name], background))
+    r, g, b = background
+    return f"background-color:#{r:02x}{g:02x}{b:02x};color:{text}"
 
 
 @register.filter
@@ -82,7 +102,7 @@ def legend_style(sign: int, share: float) -> str:
 def _row_head(competency: Any) -> str:
     return (
         f'<tr><th scope="row">{conditional_escape(competency.code)} '
-        f'<span class="muted">{conditional_escape(competency.name_ko)}</span></th>'
+        f'<span class="muted">{conditional_escape(competency.name)}</span></th>'
     )
 
 
@@ -136,8 +156,8 @@ def suggestion_rows(table: Any) -> SafeString:
         c = s.cell
         cells = (
             rank,
-            f"{conditional_escape(c.competency.code)} {conditional_escape(c.competency.name_ko)}",
-            conditional_escape(c.track.name_ko),
+            f"{conditional_escape(c.competency.code)} {conditional_escape(c.competency.name)}",
+            conditional_escape(c.track.name),
             signed(c.gap),
             c.companies,
             conditional_escape(s.mode_label),

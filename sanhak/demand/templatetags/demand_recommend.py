@@ -30,9 +30,11 @@ def _offering(o: Any, *, track: bool) -> str:
 def _period_and_times(o: Any) -> str:
     badges = ""
     if o.has_evening:
-        badges += f'<span class="badge">{conditional_escape(_("평일 저녁"))}</span>'
+        evening = conditional_escape(_("평일 저녁"))
+        badges += f'<span class="badge">{evening}</span>'
     if o.has_weekend:
-        badges += f'<span class="badge">{conditional_escape(_("주말"))}</span>'
+        weekend = conditional_escape(_("주말"))
+        badges += f'<span class="badge">{weekend}</span>'
     return f"<td>{date_format(o.start_date, DATE)} – {date_format(o.end_date, DATE)}</td><td>{badges}</td>"
 
 
@@ -67,6 +69,8 @@ def covering_rows(coverage: Any) -> SafeString:
     """The offerings that cover one of a company's needs, with the workers to nominate."""
     full = pgettext("seats", "마감")
     fits = conditional_escape(_("시간 맞음"))
+    nobody = conditional_escape(_("추천할 직원 없음"))
+    nominate = conditional_escape(_("강좌 페이지에서 추천하기"))
     out = []
     for row in coverage.offerings:
         if row.nominees:
@@ -75,12 +79,12 @@ def covering_rows(coverage: Any) -> SafeString:
                 for n in row.nominees
             )
         else:
-            names = f'<span class="muted">{conditional_escape(_("추천할 직원 없음"))}</span>'
+            names = f'<span class="muted">{nobody}</span>'
         if row.more:
             names += " " + conditional_escape(_("외 %(n)s명") % {"n": row.more})
         if row.nominees:
             href = reverse("courses:offering", args=[row.offering.pk])
-            names += f'\n<br><a href="{href}">{conditional_escape(_("강좌 페이지에서 추천하기"))}</a>'
+            names += f'\n<br><a href="{href}">{nominate}</a>'
         out.append(
             f"<tr>{_offering(row.offering, track=False)}{_period_and_times(row.offering)}{_seats(row, full)}"
             f"<td>{names}</td></tr>"

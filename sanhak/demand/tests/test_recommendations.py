@@ -190,6 +190,25 @@ def test_manager_page_logs_the_workers_shown(client, demand, personas, catalog):
     assert log.path == URL
 
 
+def test_recommendation_rows_in_english(client, demand, personas):
+    client.cookies["django_language"] = "en"
+    client.force_login(personas.manager)
+    html = client.get(URL).content.decode()
+    for text in (
+        '<span class="badge">Weekday evenings</span>',
+        '<span class="badge">Weekends</span>',
+        '<span class="badge ok">Schedule fits</span>',
+        ">Nominate on the offering page</a>",
+    ):
+        assert text in html, text
+    for korean in ("평일 저녁", "주말", "시간 맞음", "강좌 페이지에서 추천하기"):
+        assert korean not in html, korean
+    client.force_login(personas.manager_b)
+    html = client.get(URL).content.decode()
+    assert '<span class="muted">No employees to nominate</span>' in html
+    assert "추천할 직원 없음" not in html
+
+
 def test_manager_sees_only_their_company(client, demand, personas, catalog):
     client.force_login(personas.manager_b)
     result = client.get(URL).context["result"]

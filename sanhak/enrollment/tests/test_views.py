@@ -170,6 +170,18 @@ def test_roster_pages_and_exports(client, personas, catalog):
     ]
 
 
+def test_roster_exports_in_english(client, personas, catalog):
+    offering = catalog.robot_offering
+    enrollment_apply(offering=offering, trainee=personas.worker)
+    client.cookies["django_language"] = "en"
+    client.force_login(personas.coordinator)
+    header = ["No.", "Name", "Email", "Trainee type", "Affiliation", "Status", "Source", "Applied at", "Reason"]
+    response = client.get(reverse("enrollment:roster_csv", args=[offering.pk]))
+    assert next(csv.reader(io.StringIO(response.content.decode("utf-8-sig")))) == header
+    response = client.get(reverse("enrollment:roster_xlsx", args=[offering.pk]))
+    assert [c.value for c in load_workbook(io.BytesIO(response.content)).active[1]] == header
+
+
 def test_instructor_sees_own_roster_only(client, personas, catalog):
     client.force_login(personas.instructor)
     assert client.get(reverse("enrollment:roster", args=[catalog.robot_offering.pk])).status_code == 200

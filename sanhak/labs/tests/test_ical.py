@@ -160,6 +160,15 @@ def test_the_person_feed(client, personas, bookings):
     ]
 
 
+def test_the_feeds_in_english(client, labs, personas, bookings):
+    """Calendar apps send no cookie, but may send Accept-Language; a browser has the cookie."""
+    _cal, evs = events(client.get(reverse("labs:equipment_ics", args=[labs.plc.pk]), headers={"Accept-Language": "en"}))
+    assert [str(ev["summary"]) for ev in evs] == ["Booked · PLC 트레이너"] * 3
+    client.cookies["django_language"] = "en"
+    cal, _evs = events(client.get(feed_url(personas.worker)))
+    assert str(cal["x-wr-calname"]) == "오재직 · Equipment bookings"
+
+
 def test_the_mine_page_links_the_persons_feed(client, personas, bookings):
     client.force_login(personas.worker)
     url = client.get(reverse("labs:mine")).context["feed_url"]

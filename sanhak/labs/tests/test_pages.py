@@ -297,6 +297,30 @@ def test_weekly_confirm_with_skip_books_the_rest(client, labs, personas):
 # --- find (public) -------------------------------------------------------------------------------
 
 
+def test_find_durations_in_both_languages(client, labs):
+    korean = client.get(reverse("labs:find"))
+    assert [str(label) for _m, label in korean.context["form"].fields["duration"].choices] == [
+        "30분",
+        "1시간",
+        "1시간 30분",
+        "2시간",
+        "3시간",
+        "4시간",
+    ]
+    assert '<option value="90">1시간 30분</option>' in korean.content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("labs:find"))
+    assert [str(label) for _m, label in english.context["form"].fields["duration"].choices] == [
+        "30 min",
+        "1 hour",
+        "1 h 30 min",
+        "2 hours",
+        "3 hours",
+        "4 hours",
+    ]
+    assert '<option value="90">1 h 30 min</option>' in english.content.decode()
+
+
 def test_find_free_equipment(client, labs, personas):
     day = open_day(labs.plc.effective_rules)
     reserve(labs.plc, personas.worker, at(day, 19), at(day, 20))

@@ -12,6 +12,7 @@ import datetime as dt
 
 import holidays
 import pytest
+from django.utils import translation
 
 from sanhak.courses.services import offering_create
 from sanhak.enrollment.models import Enrollment
@@ -26,7 +27,15 @@ from sanhak.labs.models import (
     ReservationStatus,
     TrainingRecord,
 )
-from sanhak.labs.rules import Request, calendar_problems, holiday_name, is_open_day, notice_problems, week_bounds
+from sanhak.labs.rules import (
+    Request,
+    calendar_problems,
+    holiday_name,
+    is_open_day,
+    notice_problems,
+    week_bounds,
+    when_text,
+)
 from sanhak.labs.selectors import FreeSlot, SlotQuery, free_slots, subtract, utilization
 from sanhak.labs.services import Booking, booking_problems, conflict_error, conflicts
 from sanhak.labs.tests.conftest import at, reserve
@@ -181,6 +190,34 @@ def test_public_holiday(labs):
     ]
     seollal = dt.date(2027, 2, 7)  # a Sunday as well: the holiday is the reason given
     assert [p.code for p in calendar_problems(Request(rules, at(seollal, 10), at(seollal, 11)))] == ["holiday"]
+
+
+def test_weekdays_and_holidays_in_the_active_language(labs):
+    rules = labs.plc.effective_rules
+    new_year = dt.date(2027, 1, 1)
+    with translation.override("en"):
+        assert when_text(at(TUE, 19), at(TUE, 21)) == "2027-01-05(Tue) 19:00–21:00"
+        week = [MON + dt.timedelta(days=d) for d in range(7)]
+        assert [when_text(at(day, 9), at(day, 10))[11:14] for day in week] == [
+            "Mon",
+            "Tue",
+            "Wed",
+            "Thu",
+            "Fri",
+            "Sat",
+            "Sun",
+        ]
+        assert holiday_name(new_year) == "New Year's Day"
+        assert holiday_name(dt.date(2027, 2, 9)) == "Alternative holiday for Korean New Year"
+        assert codes(calendar_problems(Request(rules, at(SUN, 10), at(SUN, 11)))) == [
+            ("closed_day", "The equipment is closed on that weekday (Sun).")
+        ]
+        assert codes(calendar_problems(Request(rules, at(new_year, 10), at(new_year, 11)))) == [
+            ("holiday", "2027-01-01 is a public holiday (New Year's Day).")
+        ]
+    # back in Korean (the names are cached per language)
+    assert when_text(at(TUE, 19), at(TUE, 21)) == "2027-01-05(화) 19:00–21:00"
+    assert holiday_name(new_year) == "신정연휴"
 
 
 def test_equipment_open_on_holidays(labs):

@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from sanhak.common.errors import ConflictError, DomainError
 from sanhak.common.models import Notification
@@ -475,6 +475,24 @@ def test_approve(booked, personas):
         "승인 대기 중인 예약이 아닙니다. / This booking is not waiting for approval.",
     )
     assert Notification.objects.count() == 1
+
+
+def test_notifications_are_in_the_site_language_whoever_decides(booked, personas):
+    """A lab manager working in English approves: the stored (and e-mailed) notification is written in the
+    site's language, its weekday too, not in the manager's."""
+    _plc, robot = booked
+    with translation.override("en"):
+        r = services.reservation_approve(reservation=robot, by=personas.lab_manager)
+        english = when_text(r.starts_at, r.ends_at)
+    korean = when_text(r.starts_at, r.ends_at)
+    assert english != korean and english[11:14] in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+    assert notifications() == [
+        (
+            "student@sanhak.test",
+            f"장비 예약이 승인되었습니다: 협동로봇 셀 {korean} / Your booking was approved.",
+            "/labs/my/",
+        )
+    ]
 
 
 def test_reject(booked, personas):

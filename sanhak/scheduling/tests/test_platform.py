@@ -11,12 +11,13 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone, translation
 
 from sanhak.common.errors import ConflictError, DomainError
 from sanhak.courses.models import Offering, Session
 from sanhak.labs.models import Reservation, ReservationStatus
 from sanhak.labs.rules import holiday_name
-from sanhak.scheduling import jobs, services
+from sanhak.scheduling import jobs, selectors, services
 from sanhak.scheduling.models import (
     InstructorAvailability,
     Room,
@@ -158,10 +159,16 @@ def test_precheck_infeasible_is_explained(personas, term) -> None:  # type: igno
     run = _solved(personas)
     assert run.status == RunStatus.INFEASIBLE
     assert run.message == "조건을 모두 만족하는 시간표가 없습니다. / No timetable meets every constraint."
-    assert run.result["explanation"] == [
+    assert selectors.run_message(run) == run.message
+    assert selectors.run_explanation(run) == [
         "강좌 '과목 T-C': 정원 80명을 수용할 강의실이 없습니다(가장 큰 곳 30명). "
         "/ Offering '과목 T-C': no room holds its 80 seats (the largest holds 30)."
     ]
+    with translation.override("en"):  # saved by the worker in Korean, shown in English
+        assert selectors.run_message(run) == "No timetable meets every constraint."
+        assert selectors.run_explanation(run) == [
+            "Offering '과목 T-C': no room holds its 80 seats (largest Room: 30 seats)."
+        ]
     with pytest.raises(DomainError):
         services.scheduling_run_accept(run=run, by=personas.coordinator)
 
@@ -182,10 +189,15 @@ def test_solver_infeasible_names_the_conflicting_rule(personas, term) -> None:  
     run = _solved(personas)
     assert run.status == RunStatus.INFEASIBLE
     assert run.result["figures"]["solver_status"] == "INFEASIBLE"
-    assert run.result["explanation"] == [
+    assert selectors.run_explanation(run) == [
         "강사의 수업이 서로 겹치지 않아야 한다는 조건을(를) 빼면 시간표가 나옵니다: 이 조건이 충돌의 원인입니다. "
-        "/ Without the rule that instructors' sessions must not overlap a timetable exists: it causes the conflict."
+        "/ Without this rule a timetable exists: it causes the conflict."
     ]
+    with translation.override("en"):
+        assert selectors.run_explanation(run) == [
+            "Without the rule that instructors' sessions must not overlap, a timetable exists: "
+            "this rule causes the conflict."
+        ]
 
 
 def test_rerun_with_adjusted_constraints(personas, term) -> None:  # type: ignore[no-untyped-def]
@@ -208,6 +220,20 @@ def test_worker_command_and_failures(personas, term) -> None:  # type: ignore[no
     run = SchedulingRun.objects.get()
     assert run.status == RunStatus.FAILED
     assert run.message == "편성할 오프라인 강좌가 없습니다. / No offline offerings to schedule in this term."
+    with translation.override("en"):
+        assert selectors.run_message(run) == "No offline offerings to schedule in this term."
+
+
+def test_a_run_whose_worker_died_fails_and_says_so_in_the_page_language(personas, term) -> None:  # type: ignore[no-untyped-def]
+    run = services.scheduling_run_start(term=TERM, institution=personas.lead, created_by=personas.coordinator)
+    long_ago = timezone.now() - jobs.STALE_AFTER - dt.timedelta(seconds=run.time_limit + 1)
+    SchedulingRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, started_at=long_ago)
+    assert jobs.run_pending(once=True) == 0
+    run.refresh_from_db()
+    assert run.status == RunStatus.FAILED
+    assert run.message == "작업자가 중단되었습니다. 다시 실행하세요. / The worker stopped; run again."
+    with translation.override("en"):
+        assert selectors.run_message(run) == "The worker stopped; run again."
 
 
 def test_start_is_scoped(personas, term) -> None:  # type: ignore[no-untyped-def]
@@ -252,6 +278,54 @@ def test_pages_for_the_coordinator(client, personas, term) -> None:  # type: ign
     assert rerun.status_code == 302
     assert SchedulingRun.objects.count() == 2
     assert SchedulingRun.objects.first().options["students_saturday"] is True  # type: ignore[union-attr]
+
+
+def test_the_run_page_in_english(client, personas, term) -> None:  # type: ignore[no-untyped-def]
+    """The worker saved the run in Korean (the site's language); the English page reads English: the
+    run's message, the weekday headers of the grids and their labels."""
+    run = _solved(personas)
+    assert run.status == RunStatus.DONE
+    assert run.message == "시간표를 편성했습니다. / Timetable ready."
+    client.force_login(personas.coordinator)
+    url = reverse("scheduling:run", args=[run.pk])
+    korean = client.get(url).content.decode()
+    assert "<th>월</th><th>화</th><th>수</th><th>목</th><th>금</th><th>토</th>" in korean
+    assert "시간표를 편성했습니다. / Timetable ready." in korean
+    client.cookies["django_language"] = "en"
+    html = client.get(url).content.decode()
+    assert "<th>Mon</th><th>Tue</th><th>Wed</th><th>Thu</th><th>Fri</th><th>Sat</th>" in html
+    assert "<th>월</th>" not in html
+    assert "Timetable ready." in html and "시간표를 편성했습니다" not in html
+    assert "Incumbent worker · A반" in html
+    poll = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "Timetable ready." in poll and "시간표를 편성했습니다" not in poll
+
+
+def test_grid_names_skipped_holidays_in_the_page_language(db) -> None:  # type: ignore[no-untyped-def]
+    stored = {
+        "assignments": [
+            {
+                "title": "과목 X",
+                "weekday": 4,
+                "start": "19:00",
+                "end": "22:00",
+                "room_label": "미추홀 공학관 101",
+                "instructors": [],
+                "cohort": "student",
+                "cohort_group": "",
+                "skipped": [{"date": "2026-12-25", "holiday": "기독탄신일"}],
+            }
+        ]
+    }
+    label, cells = selectors.timetable(stored)["cohort"][0]
+    assert (label, cells[4][0]["skipped"]) == ("학생 · (집단 없음)", [{"date": "2026-12-25", "holiday": "기독탄신일"}])
+    with translation.override("en"):
+        label, cells = selectors.timetable(stored)["cohort"][0]
+    assert (label, cells[4][0]["skipped"]) == (
+        "Student · (no group)",
+        [{"date": "2026-12-25", "holiday": "Christmas Day"}],
+    )
+    assert stored["assignments"][0]["skipped"][0]["holiday"] == "기독탄신일"  # the stored result is left as it is
 
 
 def test_pages_denied_change_nothing(client, personas, term) -> None:  # type: ignore[no-untyped-def]

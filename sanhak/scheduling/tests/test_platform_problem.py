@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import translation
+
 from sanhak.scheduling.itc2019.model import TimeOption
 from sanhak.scheduling.itc2019.solver import solve
 from sanhak.scheduling.itc2019.validator import validate
+from sanhak.scheduling.messages import Message, text
 from sanhak.scheduling.problem import (
     SLOT_MINUTES,
     OfferingData,
@@ -152,8 +155,8 @@ def test_solved_assignments_skip_holidays() -> None:
         assert a["end"] <= b["start"] or b["end"] <= a["start"]
 
 
-def test_precheck_explains_in_korean_and_english() -> None:
-    issues = build(
+def _infeasible() -> list[Message]:
+    return build(
         data(
             offering(1, capacity=40),  # no room that big (the largest holds 30)
             offering(2, session_minutes=600),  # longer than any window
@@ -162,6 +165,10 @@ def test_precheck_explains_in_korean_and_english() -> None:
             availability={101: [(5, 9 * 60, 18 * 60), (2, 19 * 60, 22 * 60)]},
         )
     ).issues
+
+
+def test_precheck_explains_in_korean_and_english() -> None:
+    issues = [text(i) for i in _infeasible()]
     assert issues[0] == (
         "강좌 '과목1': 정원 40명을 수용할 강의실이 없습니다(가장 큰 곳 30명). "
         "/ Offering '과목1': no room holds its 40 seats (the largest holds 30)."
@@ -181,6 +188,21 @@ def test_precheck_explains_in_korean_and_english() -> None:
     )
 
 
+def test_precheck_explanations_are_translated_when_shown() -> None:
+    """They are kept as msgid and parameters (the worker's language is not the page's): on an English
+    page every one of them, and the kind of room inside them, reads English."""
+    stored = _infeasible()
+    with translation.override("en"):
+        assert [text(i) for i in stored] == [
+            "Offering '과목1': no room holds its 40 seats (largest Room: 30 seats).",
+            "Offering '과목2': a 600-minute session is longer than the longest window.",
+            "Cohort group 'B반' needs 18 non-overlapping hours a week but its windows hold only 12 hours.",
+            "Instructor 김강사 must teach 36 hours a week but is available for only 12 hours within the windows.",
+            "Room: 2 rooms must hold 36 hours a week but offer only 24 hours within the windows.",
+        ]
+    assert text(stored[0]).startswith("강좌 '과목1': 정원 40명을 수용할 강의실이 없습니다")
+
+
 def test_rooms_taken_at_every_allowed_time_are_explained() -> None:
     evenings = [(START + dt.timedelta(days=7 * w + d), 18 * 60, 22 * 60) for w in range(3) for d in range(5)]
     saturdays = [(START + dt.timedelta(days=7 * w + 5), 8 * 60, 18 * 60) for w in range(3)]
@@ -188,7 +210,7 @@ def test_rooms_taken_at_every_allowed_time_are_explained() -> None:
     lab = next(r for r in built.problem.rooms if r.id == 3)
     assert len(lab.unavailable) == 18
     assert lab.unavailable[0] == TimeOption(1, 18 * 60 // SLOT_MINUTES, 4 * 60 // SLOT_MINUTES, 1)
-    assert built.issues == [
+    assert [text(i) for i in built.issues] == [
         "강좌 '과목1': 허용된 모든 시간에 맞는 강의실이 이미 다른 수업이나 장비 예약으로 차 있습니다. "
         "/ Offering '과목1': every suitable room is already taken (other sessions or lab bookings) at every allowed time."
     ]

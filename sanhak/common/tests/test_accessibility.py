@@ -1,0 +1,72 @@
+"""Accessibility: axe-core (its WCAG 2 A/AA rules and best practices) finds nothing on the main pages of
+each role, in a real browser, in Korean and in English."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from sanhak.common.browser import browser_page, chromium_available, login, logout
+from sanhak.common.personas import DEMO_PASSWORD
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not chromium_available() and os.environ.get("CI") != "true", reason="Debian chromium not installed"
+    ),
+]
+
+
+def violations(page, axe, path: str) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+    page.goto(path)
+    found = axe.run(page).response["violations"]
+    return [(v["id"], path, node["html"][:120]) for v in found for node in v["nodes"]]
+
+
+def test_main_pages_have_no_accessibility_violations(live_server, personas, catalog):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    base = live_server.url
+    offering, course = catalog.robot_offering.pk, catalog.robot.code
+    by_role = {
+        None: [
+            "/",
+            "/courses/",
+            "/courses/?q=로봇&schedule=evening_or_weekend",
+            f"/courses/offerings/{offering}/",
+            f"/courses/{course}/",
+            "/competencies/",
+            "/competencies/SM-AUT-05/",
+            "/labs/",
+            "/accounts/login/",
+            "/accounts/signup/trainee/",
+            "/accounts/privacy/",
+            "/no/such/page/",
+        ],
+        "manager@sanhak.test": ["/", f"/courses/offerings/{offering}/", "/companies/mine/", "/enrollment/company/"],
+        "coordinator@sanhak.test": ["/", f"/enrollment/offerings/{offering}/roster/", "/enrollment/queue/"],
+        "worker@sanhak.test": ["/", "/enrollment/my/", "/accounts/profile/", "/credentials/mine/"],
+        "admin@sanhak.test": ["/companies/", "/companies/import/"],
+    }
+    found = []
+    for locale, cookie in (("ko-KR", "ko"), ("en-US", "en")):
+        with browser_page(locale=locale) as page:
+            page.context.add_cookies([{"name": "django_language", "value": cookie, "url": base}])
+            for email, paths in by_role.items():
+                if email:
+                    login(page, base, email, DEMO_PASSWORD) if cookie == "ko" else _login_en(page, base, email)
+                found += [(cookie, *v) for path in paths for v in violations(page, axe, base + path)]
+                if email:
+                    logout(page) if cookie == "ko" else page.get_by_role("button", name="Log out").click()
+    assert found == []
+
+
+def _login_en(page, base: str, email: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{base}/")

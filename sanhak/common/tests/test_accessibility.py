@@ -28,6 +28,9 @@ def violations(page, axe, path: str) -> list[tuple[str, str, str]]:  # type: ign
 def test_main_pages_have_no_accessibility_violations(live_server, personas, catalog):
     from axe_playwright_python.sync_playwright import Axe
 
+    from sanhak.enrollment.services import enrollment_apply
+
+    enrollment_apply(offering=catalog.robot_offering, trainee=personas.worker)  # a pending badge, a queue, a roster row
     axe = Axe()
     base = live_server.url
     offering, course = catalog.robot_offering.pk, catalog.robot.code

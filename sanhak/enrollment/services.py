@@ -34,7 +34,7 @@ def missing_prerequisites(*, offering: Offering, trainee: User) -> list[str]:
             "offering__course_id", flat=True
         )
     )
-    return [c.title_ko for c in required if c.pk not in done]
+    return [c.title for c in required if c.pk not in done]
 
 
 def _seats_taken(offering: Offering, delta: int) -> None:

@@ -97,7 +97,7 @@ class LabBookingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = sessions  # type: ignore[attr-defined]
         self.fields["session"].label_from_instance = lambda s: (  # type: ignore[attr-defined]
-            f"{s.offering.course.title_ko} · {s.date:%Y-%m-%d} {s.start_time:%H:%M}–{s.end_time:%H:%M}"
+            f"{s.offering.course.title} · {s.date:%Y-%m-%d} {s.start_time:%H:%M}–{s.end_time:%H:%M}"
         )
 
 

@@ -83,7 +83,7 @@ def missing_training(*, equipment: Equipment, user: User, required_ids: frozense
 
 
 def training_error(missing: Sequence[Course]) -> DomainError:
-    names = ", ".join(f"{c.title_ko} ({c.code})" for c in missing)
+    names = ", ".join(f"{c.title} ({c.code})" for c in missing)
     return DomainError(
         _(
             "이 장비를 예약하려면 먼저 다음 교육을 이수해야 합니다: %(courses)s / Complete this training before booking: %(courses)s"

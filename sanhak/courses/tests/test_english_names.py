@@ -104,3 +104,18 @@ def test_english_catalog_reads_as_few_queries_as_the_korean_one(client, catalog)
 
     assert count("en") == count("ko")
     assert Competency.objects.filter(name_en="").count() == 0  # every catalog competency has its English name
+
+
+def test_messages_name_courses_in_the_visitors_language(personas, catalog):
+    from sanhak.enrollment.services import missing_prerequisites
+    from sanhak.labs.services import training_error
+
+    catalog.molding.prerequisites.add(catalog.robot)
+    with translation.override("en"):
+        assert missing_prerequisites(offering=catalog.molding_offering, trainee=personas.worker) == [
+            "Industrial robot operation"
+        ]
+        assert training_error([catalog.robot]).message == (
+            "Complete this training before booking: Industrial robot operation (INU-ROB-201)"
+        )
+    assert missing_prerequisites(offering=catalog.molding_offering, trainee=personas.worker) == ["산업용 로봇 운용"]

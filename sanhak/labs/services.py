@@ -19,6 +19,7 @@ from django.db.models import Q, Subquery
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from sanhak.accounts.models import Role, TraineeProfile, User
 from sanhak.common.errors import ConflictError, DomainError
@@ -344,6 +345,18 @@ def _in_site_language() -> translation.override:
     """Notifications are stored and e-mailed, so they are written in the site's language, not in the
     interface language of whoever caused them (as in enrollment.services._notify_decision)."""
     return translation.override(settings.LANGUAGE_CODE)
+
+
+def _tell_booker(reservation: Reservation, msgid: str, **extra: str) -> None:
+    """The booker's notification about their booking (`msgid` with the equipment's `name`, the `when`
+    and `extra`), in the site language."""
+    with _in_site_language():
+        when = when_text(reservation.starts_at, reservation.ends_at)
+        notification_send(
+            user=reservation.user,
+            message=_(msgid) % {"name": reservation.equipment.name, "when": when, **extra},
+            url=reverse("labs:mine"),
+        )
 
 
 def _notify_managers_of_pending(reservations: Sequence[Reservation]) -> None:
@@ -703,13 +716,9 @@ def reservation_cancel(*, reservation: Reservation, by: User, reason: str = "") 
     reservation.decided_by, reservation.decided_at = by, timezone.now()
     reservation.save(update_fields=["status", "reason", "decided_by", "decided_at", "updated_at"])
     if by.pk != reservation.user_id:
-        with _in_site_language():
-            notification_send(
-                user=reservation.user,
-                message=_("장비 예약이 취소되었습니다: %(name)s %(when)s / Your booking was cancelled.")
-                % {"name": reservation.equipment.name, "when": when_text(reservation.starts_at, reservation.ends_at)},
-                url=reverse("labs:mine"),
-            )
+        _tell_booker(
+            reservation, gettext_noop("장비 예약이 취소되었습니다: %(name)s %(when)s / Your booking was cancelled.")
+        )
     return reservation
 
 
@@ -733,13 +742,9 @@ def reservation_approve(*, reservation: Reservation, by: User) -> Reservation:
     reservation.status = ReservationStatus.CONFIRMED
     reservation.decided_by, reservation.decided_at = by, timezone.now()
     reservation.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
-    with _in_site_language():
-        notification_send(
-            user=reservation.user,
-            message=_("장비 예약이 승인되었습니다: %(name)s %(when)s / Your booking was approved.")
-            % {"name": reservation.equipment.name, "when": when_text(reservation.starts_at, reservation.ends_at)},
-            url=reverse("labs:mine"),
-        )
+    _tell_booker(
+        reservation, gettext_noop("장비 예약이 승인되었습니다: %(name)s %(when)s / Your booking was approved.")
+    )
     return reservation
 
 
@@ -757,13 +762,11 @@ def reservation_reject(*, reservation: Reservation, by: User, reason: str) -> Re
     reservation.reason = reason.strip()[:300]
     reservation.decided_by, reservation.decided_at = by, timezone.now()
     reservation.save(update_fields=["status", "reason", "decided_by", "decided_at", "updated_at"])
-    with _in_site_language():
-        notification_send(
-            user=reservation.user,
-            message=_("장비 예약이 반려되었습니다: %(name)s — %(reason)s / Your booking was rejected: %(reason)s")
-            % {"name": reservation.equipment.name, "reason": reservation.reason},
-            url=reverse("labs:mine"),
-        )
+    _tell_booker(
+        reservation,
+        gettext_noop("장비 예약이 반려되었습니다: %(name)s — %(reason)s / Your booking was rejected: %(reason)s"),
+        reason=reservation.reason,
+    )
     return reservation
 
 

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from sanhak.accounts.models import ApiToken, Institution, PrivacyConsent, RoleAssignment, TraineeProfile, User
+from sanhak.common.admin_audit import PersonalDataAdmin
 
 
 class RoleInline(admin.TabularInline):
@@ -18,7 +19,8 @@ class TraineeProfileInline(admin.StackedInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(PersonalDataAdmin, BaseUserAdmin):
+    subject = "pk"
     ordering = ["email"]
     list_display = ["email", "name", "is_active", "is_staff", "date_joined"]
     search_fields = ["email", "name"]
@@ -39,13 +41,13 @@ class InstitutionAdmin(admin.ModelAdmin):
 
 
 @admin.register(PrivacyConsent)
-class PrivacyConsentAdmin(admin.ModelAdmin):
+class PrivacyConsentAdmin(PersonalDataAdmin):
     list_display = ["user", "policy_version", "consented_at"]
     raw_id_fields = ["user"]
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(PersonalDataAdmin):
     list_display = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
     raw_id_fields = ["user"]
     readonly_fields = ["token_hash", "prefix"]

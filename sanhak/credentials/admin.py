@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from sanhak.common.admin_audit import PersonalDataAdmin
 from sanhak.credentials.models import IssuedCredential, IssuerKey, StatusEntry
 
 
@@ -18,6 +19,7 @@ class StatusEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(IssuedCredential)
-class IssuedCredentialAdmin(admin.ModelAdmin):
+class IssuedCredentialAdmin(PersonalDataAdmin):
+    subject = "recipient_id"
     list_display = ["id", "institution", "created_at"]
     readonly_fields = ["id", "institution", "status_entry", "document", "created_at"]

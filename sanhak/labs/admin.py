@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from sanhak.common.admin_audit import PersonalDataAdmin
 from sanhak.labs.models import (
     Blackout,
     BookingRules,
@@ -49,13 +50,13 @@ class BlackoutAdmin(admin.ModelAdmin):
 
 
 @admin.register(TrainingRecord)
-class TrainingRecordAdmin(admin.ModelAdmin):
+class TrainingRecordAdmin(PersonalDataAdmin):
     list_display = ["user", "course", "completed_on", "recorded_by"]
     raw_id_fields = ["user", "recorded_by"]
 
 
 @admin.register(Reservation)
-class ReservationAdmin(admin.ModelAdmin):
+class ReservationAdmin(PersonalDataAdmin):
     """Read-only: bookings go through the pages and the API, where the rules are checked."""
 
     list_display = ["equipment", "user", "starts_at", "ends_at", "status"]

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from sanhak.common.admin_audit import PersonalDataAdmin
 from sanhak.learning.models import (
     Attendance,
     AttendanceChange,
@@ -50,7 +51,9 @@ class QuizAdmin(admin.ModelAdmin):
 
 
 @admin.register(QuizAttempt)
-class QuizAttemptAdmin(admin.ModelAdmin):
+class QuizAttemptAdmin(PersonalDataAdmin):
+    subject = "enrollment.trainee_id"
+    list_select_related = ["enrollment"]
     list_display = ["quiz", "enrollment", "number", "score", "max_score", "submitted_at"]
     raw_id_fields = ["quiz", "enrollment"]
     readonly_fields = ["plan", "started_at", "deadline", "submitted_at", "score", "max_score", "timed_out"]
@@ -67,7 +70,9 @@ class AttendanceChangeInline(admin.TabularInline):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(PersonalDataAdmin):
+    subject = "enrollment.trainee_id"
+    list_select_related = ["enrollment"]
     list_display = ["session", "enrollment", "status", "method", "checked_in_at"]
     raw_id_fields = ["session", "enrollment"]
     readonly_fields = ["status", "method", "checked_in_at"]
@@ -88,7 +93,9 @@ class CompletionOverrideInline(admin.TabularInline):
 
 
 @admin.register(Completion)
-class CompletionAdmin(admin.ModelAdmin):
+class CompletionAdmin(PersonalDataAdmin):
+    subject = "enrollment.trainee_id"
+    list_select_related = ["enrollment"]
     list_display = ["enrollment", "passed", "decided_at", "overridden_by"]
     raw_id_fields = ["enrollment", "credential"]
     readonly_fields = ["passed", "evidence", "decided_at", "overridden_by", "override_reason"]

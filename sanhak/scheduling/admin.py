@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from sanhak.common.admin_audit import PersonalDataAdmin
+
 from .models import CampusTravel, InstructorAvailability, OfferingPlan, Room, SchedulingRun
 
 
@@ -16,7 +18,8 @@ class CampusTravelAdmin(admin.ModelAdmin):
 
 
 @admin.register(InstructorAvailability)
-class InstructorAvailabilityAdmin(admin.ModelAdmin):
+class InstructorAvailabilityAdmin(PersonalDataAdmin):
+    subject = "instructor_id"
     list_display = ["instructor", "weekday", "start", "end"]
     raw_id_fields = ["instructor"]
 

@@ -1,0 +1,63 @@
+"""PIPA in Django's admin: lists and records of people are logged as viewed; the access log itself
+cannot be added to, changed or deleted, not even by a superuser."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from sanhak.common.audit import personal_data_viewed
+from sanhak.common.models import PersonalDataAccess
+from sanhak.enrollment.services import enrollment_apply
+
+pytestmark = pytest.mark.django_db
+
+
+def rows() -> list[tuple]:
+    return list(PersonalDataAccess.objects.order_by("id").values_list("viewer_id", "purpose", "subject_ids", "path"))
+
+
+def test_admin_user_list_and_record_are_logged(client, personas):
+    client.force_login(personas.admin)
+    listing = client.get(reverse("admin:accounts_user_changelist"), {"q": "worker@sanhak.test"})
+    assert listing.status_code == 200
+    record = client.get(reverse("admin:accounts_user_change", args=[personas.worker.pk]))
+    assert record.status_code == 200
+    assert rows() == [
+        (personas.admin.pk, "admin_user", [personas.worker.pk], "/admin/accounts/user/"),
+        (personas.admin.pk, "admin_user", [personas.worker.pk], f"/admin/accounts/user/{personas.worker.pk}/change/"),
+    ]
+
+
+def test_admin_lists_log_the_people_of_their_rows(client, personas, catalog):
+    enrollment_apply(offering=catalog.robot_offering, trainee=personas.worker)
+    enrollment_apply(offering=catalog.molding_offering, trainee=personas.worker)
+    enrollment_apply(offering=catalog.robot_offering, trainee=personas.student)
+    client.force_login(personas.admin)
+    assert client.get(reverse("admin:enrollment_enrollment_changelist")).status_code == 200
+    people = sorted([personas.worker.pk, personas.student.pk])
+    assert rows() == [(personas.admin.pk, "admin_enrollment", people, "/admin/enrollment/enrollment/")]
+
+
+def test_an_admin_page_showing_nobody_else_writes_nothing(client, personas):
+    client.force_login(personas.admin)
+    assert client.get(reverse("admin:enrollment_enrollment_changelist")).status_code == 200
+    assert client.get(reverse("admin:accounts_user_change", args=[personas.admin.pk])).status_code == 200
+    assert rows() == []
+
+
+def test_the_access_log_is_read_only_in_the_admin(client, personas, rf):
+    request = rf.get("/")
+    request.user = personas.coordinator
+    personal_data_viewed(request=request, purpose="roster", subject_ids=[personas.worker.pk])
+    entry = PersonalDataAccess.objects.get()
+    client.force_login(personas.admin)  # a superuser
+    assert client.get(reverse("admin:common_personaldataaccess_changelist")).status_code == 200
+    assert client.get(reverse("admin:common_personaldataaccess_add")).status_code == 403
+    assert client.post(reverse("admin:common_personaldataaccess_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
+    bulk = client.post(
+        reverse("admin:common_personaldataaccess_changelist"),
+        {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"},
+    )
+    assert bulk.status_code == 200  # no delete action offered: the list again
+    assert PersonalDataAccess.objects.filter(pk=entry.pk).exists()

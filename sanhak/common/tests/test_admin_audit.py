@@ -54,7 +54,10 @@ def test_the_access_log_is_read_only_in_the_admin(client, personas, rf):
     client.force_login(personas.admin)  # a superuser
     assert client.get(reverse("admin:common_personaldataaccess_changelist")).status_code == 200
     assert client.get(reverse("admin:common_personaldataaccess_add")).status_code == 403
-    assert client.post(reverse("admin:common_personaldataaccess_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        client.post(reverse("admin:common_personaldataaccess_delete", args=[entry.pk]), {"post": "yes"}).status_code
+        == 403
+    )
     bulk = client.post(
         reverse("admin:common_personaldataaccess_changelist"),
         {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"},

@@ -8,6 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from sanhak.accounts.models import Institution, TraineeProfile, User
+from sanhak.common.validators import reject_rrn
 from sanhak.companies.models import Company, brn_is_valid, normalize_brn
 
 
@@ -18,7 +19,7 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 
 class _SignupBase(forms.Form):
-    name = forms.CharField(label=_("이름"), max_length=60)
+    name = forms.CharField(label=_("이름"), max_length=60, validators=[reject_rrn])
     email = forms.EmailField(label=_("이메일"))
     password = forms.CharField(label=_("비밀번호"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
     consent = forms.BooleanField(

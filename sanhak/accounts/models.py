@@ -15,6 +15,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from sanhak.common.i18n import in_language
+from sanhak.common.validators import reject_rrn, validate_phone
 
 if TYPE_CHECKING:
     from sanhak.companies.models import Company
@@ -81,8 +82,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person; logs in with an e-mail address. Roles live in RoleAssignment (a person may hold several)."""
 
     email = models.EmailField(_("이메일"), unique=True)
-    name = models.CharField(_("이름"), max_length=60)
-    phone = models.CharField(_("연락처"), max_length=20, blank=True)
+    name = models.CharField(_("이름"), max_length=60, validators=[reject_rrn])
+    phone = models.CharField(_("연락처"), max_length=20, blank=True, validators=[reject_rrn, validate_phone])
     is_active = models.BooleanField(_("활성"), default=True)
     is_staff = models.BooleanField(_("관리 화면 접근"), default=False)
     date_joined = models.DateTimeField(_("가입일"), default=timezone.now)
@@ -239,7 +240,7 @@ class TraineeProfile(models.Model):
         related_name="students",
         verbose_name=_("소속 학교"),
     )
-    job_title = models.CharField(_("직무"), max_length=60, blank=True)
+    job_title = models.CharField(_("직무"), max_length=60, blank=True, validators=[reject_rrn])
     prefers_evening = models.BooleanField(_("평일 저녁 선호"), default=False)
     prefers_weekend = models.BooleanField(_("주말 선호"), default=False)
 

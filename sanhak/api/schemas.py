@@ -1,4 +1,5 @@
-"""Pieces every router uses: the error body, database ids, and the error responses to document."""
+"""Pieces every router uses: the error body, database ids, free text about people, and the error responses to
+document."""
 
 from __future__ import annotations
 
@@ -6,11 +7,24 @@ from typing import Annotated, Any
 
 from ninja import Field, P, PathEx, Schema
 from ninja.pagination import LimitOffsetPagination
+from pydantic import AfterValidator
+
+from sanhak.common.validators import RRN_MESSAGE_EN, contains_rrn
 
 # Largest value of a BigAutoField; larger ids are a 422, never a database overflow.
 MAX_ID = 2**63 - 1
 DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
 PathId = PathEx[int, P(ge=1, le=MAX_ID)]
+
+
+def _no_rrn(value: str) -> str:
+    if contains_rrn(value):
+        raise ValueError(RRN_MESSAGE_EN)
+    return value
+
+
+# Free text about a person (names, reasons, purposes, notes): never a resident registration number (a 422).
+PersonalText = Annotated[str, AfterValidator(_no_rrn)]
 
 
 class ErrorOut(Schema):

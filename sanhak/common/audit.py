@@ -16,8 +16,12 @@ _log = PreparedInsert(PersonalDataAccess)  # written on every view of a page wit
 def personal_data_viewed(
     *, request: HttpRequest, purpose: str, subject_ids: Iterable[int], viewer: User | None = None
 ) -> None:
-    """`viewer` defaults to the session user; API calls authenticated by token pass the token's owner."""
+    """`viewer` defaults to the session user; API calls authenticated by token pass the token's owner.
+
+    Nothing is written when nobody is shown (an empty page, or only the viewer's own data)."""
     ids = sorted(set(subject_ids))
+    if not ids:
+        return
     if viewer is None and request.user.is_authenticated:
         viewer = request.user
     _log(

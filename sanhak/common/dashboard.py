@@ -112,7 +112,9 @@ _RECENT = Prepared(
         # the ten newest picked before the names are joined in, not after joining all of them
         Enrollment.objects.filter(pk__in=_worker_enrollments(company_id).order_by(*_NEWEST_FIRST).values("pk")[:10])
         .order_by(*_NEWEST_FIRST)
-        .values_list("id", "status", "trainee__name", "offering__course__title_ko", "offering__course__title_en")
+        .values_list(
+            "id", "status", "trainee_id", "trainee__name", "offering__course__title_ko", "offering__course__title_en"
+        )
     )
 )
 
@@ -121,6 +123,7 @@ _RECENT = Prepared(
 class RecentEnrollment(StatusLabelled):
     id: int
     status: str
+    trainee_id: int
     trainee_name: str
     course_title: str
 
@@ -136,8 +139,8 @@ def manager_panel(user: User) -> dict[str, Any]:
         "worker_count": workers,
         "enrollment_counts": _every_status(_STATUS_COUNTS(company_id)),
         "recent": [
-            RecentEnrollment(pk, status, trainee, in_language(ko, en))
-            for pk, status, trainee, ko, en in _RECENT(company_id)
+            RecentEnrollment(pk, status, trainee_id, trainee, in_language(ko, en))
+            for pk, status, trainee_id, trainee, ko, en in _RECENT(company_id)
         ],
     }
 
@@ -159,6 +162,12 @@ def lab_panel(user: User) -> dict[str, Any]:
         "pending": mine.filter(status=ReservationStatus.PENDING).count(),
         "today": mine.blocking().filter(starts_at__date=today).count(),
     }
+
+
+def shown_people(ctx: dict[str, Any], viewer_id: int | None) -> list[int]:
+    """Other people whose names the home page shows (PIPA): the manager panel's recent enrollments."""
+    recent = ctx.get("manager_panel", {}).get("recent", ())
+    return sorted({e.trainee_id for e in recent} - {viewer_id})
 
 
 def home_context(user: Any) -> dict[str, Any]:

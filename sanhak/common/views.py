@@ -2,8 +2,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import Resolver404
 
+from sanhak.common.audit import personal_data_viewed
 from sanhak.common.context_processors import nav_state_forget
-from sanhak.common.dashboard import home_context
+from sanhak.common.dashboard import home_context, shown_people
 from sanhak.common.models import Notification
 from sanhak.common.notifications import notifications_mark_read
 from sanhak.common.pagecache import fingerprint, private_page
@@ -14,9 +15,12 @@ def home(request: HttpRequest) -> HttpResponse:
     context = home_context(request.user)
     if not request.user.is_authenticated:
         return render(request, "home.html", context)
-    response, _ = private_page(
-        request, inputs=fingerprint(context), render=lambda: (render(request, "home.html", context), None)
+    response, shown = private_page(
+        request,
+        inputs=fingerprint(context),
+        render=lambda: (render(request, "home.html", context), shown_people(context, request.user.pk)),
     )
+    personal_data_viewed(request=request, purpose="home_recent_enrollments", subject_ids=shown)
     return response
 
 

@@ -9,9 +9,9 @@ from ninja.pagination import paginate
 
 from sanhak.accounts.models import User
 from sanhak.api.auth import caller
+from sanhak.api.pagination import AuditedPagination
 from sanhak.api.schemas import Pagination, PathId, errors
 from sanhak.common import access
-from sanhak.common.audit import personal_data_viewed
 from sanhak.companies.models import Company
 
 router = Router(tags=["companies"])
@@ -87,12 +87,8 @@ def company_detail(request: HttpRequest, company_id: PathId) -> Company:
     response={200: list[WorkerOut], **errors(401, 404, 422)},
     summary="The company's incumbent workers",
 )
-@paginate(Pagination)
+@paginate(AuditedPagination, purpose="api_company_workers", subject=lambda w: w.pk)
 def company_workers(request: HttpRequest, company_id: PathId) -> QuerySet[User]:
     user = caller(request)
     company = access.company_for_user(user, company_id)
-    workers = access.workers_visible(user, company).order_by("name", "id")
-    personal_data_viewed(
-        request=request, viewer=user, purpose="api_company_workers", subject_ids=workers.values_list("pk", flat=True)
-    )
-    return workers
+    return access.workers_visible(user, company).order_by("name", "id")

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sanhak.accounts.models import TraineeProfile, User
+from sanhak.common.validators import reject_rrn
 from sanhak.companies.models import Company, KsicCode
 
 
@@ -47,9 +48,9 @@ class WorkerForm(forms.ModelForm):
 
 
 class WorkerInviteForm(forms.Form):
-    name = forms.CharField(label=_("이름"), max_length=60)
+    name = forms.CharField(label=_("이름"), max_length=60, validators=[reject_rrn])
     email = forms.EmailField(label=_("이메일"))
-    job_title = forms.CharField(label=_("직무"), max_length=60, required=False)
+    job_title = forms.CharField(label=_("직무"), max_length=60, required=False, validators=[reject_rrn])
 
     def clean_email(self) -> str:
         email: str = self.cleaned_data["email"].lower()

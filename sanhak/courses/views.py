@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from sanhak.accounts.models import TraineeProfile, User
 from sanhak.common import access
+from sanhak.common.audit import personal_data_viewed
 from sanhak.common.errors import DomainError
 from sanhak.common.pagecache import anonymous_page_cache, fingerprint, private_page
 from sanhak.common.permissions import AuthedRequest, login_required_view
@@ -90,11 +91,13 @@ def offering_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # whether they run or teach it) is read lean; the public part is rendered only when the catalog or that changed.
     head = access.offering_or_404(pk)
     ctx: dict[str, object] = {}
+    shown: list[int] = []  # the workers listed with their status (PIPA: logged on every view)
     if user.is_trainee:
         mine = _MY_STATUS(head.pk, user.pk)
         ctx["my_enrollment"] = EnrollmentStatus(mine[0][0]) if mine else None
     if (company_id := user.managed_company_id) is not None:
         workers = [(Worker(pk, name, title), status) for pk, name, title, status in _WORKERS(head.pk, company_id)]
+        shown = [w.pk for w, _status in workers if w.pk != user.pk]
         ctx["nominees"] = [w for w, status in workers if status is None]
         ctx["already_nominated"] = [(w, EnrollmentStatus(status)) for w, status in workers if status is not None]
         ctx["show_nominate"] = True
@@ -108,6 +111,7 @@ def offering_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # competencies and instructors shown here move nothing, so the page (like the anonymous one) is kept
     # for a minute only.
     response, _ = private_page(request, inputs=(catalog_version(), fingerprint(ctx)), render=page, seconds=60)
+    personal_data_viewed(request=request, purpose="offering_workers", subject_ids=shown)
     return response
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from sanhak.api.auth import caller
-from sanhak.api.schemas import errors
+from sanhak.api.schemas import PersonalText, errors
 from sanhak.credentials import badges, services
 from sanhak.credentials.models import IssuedCredential
 from sanhak.credentials.verification import platform_verify
@@ -56,7 +56,7 @@ class CredentialOut(Schema):
 
 
 class RevokeIn(Schema):
-    reason: str = Field(min_length=1, max_length=300)
+    reason: PersonalText = Field(min_length=1, max_length=300)
 
 
 def _out(credential: IssuedCredential) -> dict[str, object]:

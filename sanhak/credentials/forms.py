@@ -3,9 +3,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sanhak.common.validators import reject_rrn
+
 
 class RevokeForm(forms.Form):
-    reason = forms.CharField(label=_("취소 사유"), max_length=300)
+    reason = forms.CharField(label=_("취소 사유"), max_length=300, validators=[reject_rrn])
 
 
 class IdentityCheckForm(forms.Form):

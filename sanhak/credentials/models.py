@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from sanhak.accounts.models import Institution
+from sanhak.common.validators import reject_rrn
 from sanhak.credentials.statuslist import STATUS_LIST_BITS
 
 
@@ -42,7 +43,7 @@ class StatusEntry(models.Model):
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    reason = models.CharField(_("사유"), max_length=300, blank=True)
+    reason = models.CharField(_("사유"), max_length=300, blank=True, validators=[reject_rrn])
 
     class Meta:
         ordering = ["institution", "index"]

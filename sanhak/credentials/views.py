@@ -147,6 +147,8 @@ def certificate_pdf(request: AuthedRequest, pk: uuid.UUID) -> HttpResponse:
 @login_required_view
 def credential_json(request: AuthedRequest, pk: uuid.UUID) -> HttpResponse:
     stored = _credential_for(request.user, pk)
+    if stored.recipient_id != request.user.pk:
+        personal_data_viewed(request=request, purpose="credential_json", subject_ids=[stored.recipient_id or 0])
     response = JsonResponse(stored.document, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = content_disposition_header(True, f"{stored.certificate_number}.json") or ""
     return response

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sanhak.common.validators import reject_rrn
 from sanhak.companies.models import IndustrialComplex
 from sanhak.competencies.models import Competency, Track
 from sanhak.demand.models import PreferredMode, SizeBand, Urgency
@@ -57,6 +58,7 @@ class StatementForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("예: 라인이 자주 서는데 원인을 찾을 사람이 없어요")}),
         required=False,
         max_length=2000,
+        validators=[reject_rrn],
     )
     headcount = forms.IntegerField(label=_("인원"), min_value=1, max_value=10000, initial=1, required=False)
     track = forms.ModelChoiceField(label=_("트랙"), queryset=Track.objects.all(), required=False, empty_label="—")
@@ -67,4 +69,4 @@ StatementFormSet = forms.formset_factory(StatementForm, extra=2, max_num=30)
 
 
 class ReopenForm(forms.Form):
-    reason = forms.CharField(label=_("재개 사유"), max_length=300)
+    reason = forms.CharField(label=_("재개 사유"), max_length=300, validators=[reject_rrn])

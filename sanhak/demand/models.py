@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from sanhak.common.models import TimeStampedModel
+from sanhak.common.validators import reject_rrn
 
 
 class SizeBand(models.TextChoices):
@@ -89,7 +90,7 @@ class SurveyResponse(TimeStampedModel):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    reopened_reason = models.CharField(_("재개 사유"), max_length=300, blank=True)
+    reopened_reason = models.CharField(_("재개 사유"), max_length=300, blank=True, validators=[reject_rrn])
 
     class Meta:
         ordering = ["round", "company__name"]
@@ -155,7 +156,7 @@ class NeedStatement(models.Model):
     justify them); staff confirm or correct; confirmed statements count in the demand figures."""
 
     response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="statements")
-    text = models.TextField(_("내용"))
+    text = models.TextField(_("내용"), validators=[reject_rrn])
     headcount = models.PositiveIntegerField(_("인원"), default=1)
     track = models.ForeignKey("competencies.Track", on_delete=models.PROTECT, verbose_name=_("트랙"), related_name="+")
     suggestions = models.JSONField(_("추천 역량"), default=list)

@@ -206,8 +206,6 @@ def response_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                     else _("임시 저장했습니다. / Draft saved."),
                 )
                 return redirect("demand:response", pk=response.pk)
-    if not own:
-        personal_data_viewed(request=request, purpose="survey_response", subject_ids=[])
     return render(
         request,
         "demand/response.html",

@@ -16,8 +16,10 @@ from ninja.pagination import paginate
 
 from sanhak.accounts.models import User
 from sanhak.api.auth import caller
-from sanhak.api.schemas import DbId, Pagination, PathId, errors
+from sanhak.api.pagination import AuditedPagination
+from sanhak.api.schemas import DbId, PathId, PersonalText, errors
 from sanhak.common import access
+from sanhak.common.audit import personal_data_viewed
 from sanhak.courses.api import offering_public
 from sanhak.courses.models import Offering
 from sanhak.enrollment import services
@@ -74,7 +76,7 @@ class NominateIn(Schema):
 
 
 class RejectIn(Schema):
-    reason: Annotated[str, Field(max_length=300)]
+    reason: Annotated[PersonalText, Field(max_length=300)]
 
 
 def _for_output(qs: QuerySet[Enrollment]) -> QuerySet[Enrollment]:
@@ -91,7 +93,7 @@ def _reloaded(enrollment: Enrollment) -> Enrollment:
 @router.get(
     "/enrollments", response={200: list[EnrollmentOut], **errors(401, 422)}, summary="List the enrollments you may see"
 )
-@paginate(Pagination)
+@paginate(AuditedPagination, purpose="api_enrollments", subject=lambda e: e.trainee_id)
 def enrollment_list(request: HttpRequest, filters: Query[EnrollmentFilters]) -> QuerySet[Enrollment]:
     """Your own; your workers' (company managers); your offerings' (coordinators, instructors); all (admins)."""
     qs = access.enrollments_visible(caller(request))
@@ -106,9 +108,14 @@ def enrollment_list(request: HttpRequest, filters: Query[EnrollmentFilters]) -> 
     "/enrollments/{enrollment_id}", response={200: EnrollmentOut, **errors(401, 404, 422)}, summary="One enrollment"
 )
 def enrollment_detail(request: HttpRequest, enrollment_id: PathId) -> Enrollment:
-    enrollment = _for_output(access.enrollments_visible(caller(request))).filter(pk=enrollment_id).first()
+    user = caller(request)
+    enrollment = _for_output(access.enrollments_visible(user)).filter(pk=enrollment_id).first()
     if enrollment is None:
         raise Http404(_("신청을 찾을 수 없습니다. / Enrollment not found."))
+    if enrollment.trainee_id != user.pk:
+        personal_data_viewed(
+            request=request, viewer=user, purpose="api_enrollment", subject_ids=[enrollment.trainee_id]
+        )
     return enrollment
 
 

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from sanhak.common.models import TimeStampedModel
+from sanhak.common.validators import reject_rrn
 
 
 class Status(models.TextChoices):
@@ -48,7 +49,7 @@ class Enrollment(TimeStampedModel):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     waitlisted_at = models.DateTimeField(null=True, blank=True)
-    reason = models.CharField(_("사유"), max_length=300, blank=True)
+    reason = models.CharField(_("사유"), max_length=300, blank=True, validators=[reject_rrn])
 
     objects = EnrollmentQuerySet.as_manager()
 

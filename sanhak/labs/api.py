@@ -18,9 +18,9 @@ from ninja.pagination import paginate
 from pydantic import AfterValidator, model_validator
 
 from sanhak.api.auth import caller
-from sanhak.api.schemas import DbId, Pagination, PathId, errors
+from sanhak.api.pagination import AuditedPagination
+from sanhak.api.schemas import DbId, Pagination, PathId, PersonalText, errors
 from sanhak.common import access
-from sanhak.common.audit import personal_data_viewed
 from sanhak.labs import selectors, services
 from sanhak.labs.models import Equipment, EquipmentStatus, Reservation, ReservationStatus
 from sanhak.labs.rules import within_calendar
@@ -137,8 +137,8 @@ class ReservationIn(Schema):
     equipment_id: DbId
     starts_at: CalendarDateTime = Field(description="ISO 8601 with an offset, e.g. 2026-12-01T19:00:00+09:00")
     ends_at: CalendarDateTime
-    purpose: Annotated[str, Field(max_length=200)] = ""
-    project: Annotated[str, Field(max_length=150)] = ""
+    purpose: Annotated[PersonalText, Field(max_length=200)] = ""
+    project: Annotated[PersonalText, Field(max_length=150)] = ""
     weeks: int = Field(1, ge=1, le=26, description="repeat weekly this many times (all or nothing)")
     skip: list[CalendarDate] = Field(default_factory=list, description="dates of occurrences to leave out")
 
@@ -151,7 +151,7 @@ class ReservationFilters(Schema):
 
 
 class RejectIn(Schema):
-    reason: Annotated[str, Field(min_length=1, max_length=300)]
+    reason: Annotated[PersonalText, Field(min_length=1, max_length=300)]
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
@@ -206,7 +206,7 @@ def free_slots(request: HttpRequest, search: Query[SlotSearch]) -> list[selector
     response={200: list[ReservationOut], **errors(401, 422)},
     summary="List the reservations you may see",
 )
-@paginate(Pagination)
+@paginate(AuditedPagination, purpose="api_lab_reservations", subject=lambda r: r.user_id)
 def reservation_list(request: HttpRequest, filters: Query[ReservationFilters]) -> QuerySet[Reservation]:
     """Your own (booked by or for you); your equipment's (lab managers); all (program admins)."""
     user = caller(request)
@@ -220,9 +220,6 @@ def reservation_list(request: HttpRequest, filters: Query[ReservationFilters]) -
         qs = qs.filter(ends_at__gt=dt.datetime.combine(filters.date_from, dt.time(0), tzinfo=tz))
     if filters.date_to is not None:
         qs = qs.filter(starts_at__lt=dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time(0), tzinfo=tz))
-    others = qs.exclude(user=user).values_list("user_id", flat=True).distinct()
-    if user.lab_institution_ids or user.is_program_admin:  # only they see other people's bookings
-        personal_data_viewed(request=request, viewer=user, purpose="api_lab_reservations", subject_ids=others)
     return _for_output(qs).order_by("starts_at", "id")
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sanhak.accounts.models import Institution
+from sanhak.common.validators import reject_rrn
 from sanhak.courses.models import Course, Session
 from sanhak.labs.models import EquipmentStatus, EquipmentType
 from sanhak.labs.rules import validate_calendar_date
@@ -22,8 +23,8 @@ class BookingForm(forms.Form):
     date = forms.DateField(label=_("날짜"), widget=DATE)
     start = forms.TimeField(label=_("시작"), widget=TIME)
     end = forms.TimeField(label=_("종료"), widget=TIME)
-    purpose = forms.CharField(label=_("용도"), max_length=200, required=False)
-    project = forms.CharField(label=_("과제"), max_length=150, required=False)
+    purpose = forms.CharField(label=_("용도"), max_length=200, required=False, validators=[reject_rrn])
+    project = forms.CharField(label=_("과제"), max_length=150, required=False, validators=[reject_rrn])
     weeks = forms.IntegerField(
         label=_("매주 반복(주)"), min_value=1, max_value=26, initial=1, help_text=_("1이면 한 번만 / 1: once")
     )
@@ -105,7 +106,7 @@ class TrainingRecordForm(forms.Form):
     email = forms.EmailField(label=_("이수자 이메일"))
     course = forms.ModelChoiceField(label=_("교육"), queryset=Course.objects.none(), empty_label=None)
     completed_on = forms.DateField(label=_("이수일"), widget=DATE)
-    note = forms.CharField(label=_("비고"), max_length=200, required=False)
+    note = forms.CharField(label=_("비고"), max_length=200, required=False, validators=[reject_rrn])
 
     def __init__(self, *args: Any, courses: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -139,5 +140,5 @@ class ReportForm(forms.Form):
 
 class EquipmentStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("상태"), choices=EquipmentStatus.choices)
-    reason = forms.CharField(label=_("사유"), max_length=300, required=False)
+    reason = forms.CharField(label=_("사유"), max_length=300, required=False, validators=[reject_rrn])
     expected_return = forms.DateField(label=_("복귀 예정일"), widget=DATE, required=False)

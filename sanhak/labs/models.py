@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sanhak.common.i18n import in_language
 from sanhak.common.models import TimeStampedModel
+from sanhak.common.validators import reject_rrn
 
 
 class BookingRules(models.Model):
@@ -183,7 +184,7 @@ class TrainingRecord(models.Model):
     course = models.ForeignKey("courses.Course", on_delete=models.PROTECT, related_name="+", verbose_name=_("교육"))
     completed_on = models.DateField(_("이수일"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    note = models.CharField(_("비고"), max_length=200, blank=True)
+    note = models.CharField(_("비고"), max_length=200, blank=True, validators=[reject_rrn])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -252,7 +253,7 @@ class Reservation(TimeStampedModel):
     status = models.CharField(
         _("상태"), max_length=12, choices=ReservationStatus.choices, default=ReservationStatus.CONFIRMED
     )
-    purpose = models.CharField(_("용도"), max_length=200, blank=True)
+    purpose = models.CharField(_("용도"), max_length=200, blank=True, validators=[reject_rrn])
     session = models.ForeignKey(
         "courses.Session",
         on_delete=models.SET_NULL,
@@ -269,7 +270,7 @@ class Reservation(TimeStampedModel):
         related_name="+",
         verbose_name=_("소속 기업"),
     )
-    project = models.CharField(_("과제"), max_length=150, blank=True)
+    project = models.CharField(_("과제"), max_length=150, blank=True, validators=[reject_rrn])
     series = models.ForeignKey(
         ReservationSeries, on_delete=models.SET_NULL, null=True, blank=True, related_name="reservations"
     )
@@ -278,7 +279,7 @@ class Reservation(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    reason = models.CharField(_("사유"), max_length=300, blank=True)
+    reason = models.CharField(_("사유"), max_length=300, blank=True, validators=[reject_rrn])
 
     objects = ReservationQuerySet.as_manager()
 

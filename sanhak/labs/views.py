@@ -278,7 +278,8 @@ def _act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
         else:
             form = RejectForm(request.POST)
             if not form.is_valid():
-                messages.error(request, _("반려 사유를 입력하세요. / Give a reason for the rejection."))
+                missing = _("반려 사유를 입력하세요. / Give a reason for the rejection.")
+                messages.error(request, str(form.errors["reason"][0]) if form.has_error("reason", "rrn") else missing)
                 return redirect("labs:queue")
             services.reservation_reject(reservation=reservation, by=request.user, reason=form.cleaned_data["reason"])
             messages.success(request, _("반려했습니다. / Rejected."))
@@ -328,9 +329,11 @@ def training(request: AuthedRequest) -> HttpResponse:
             )
             messages.success(request, _("이수 기록을 저장했습니다. / Training recorded."))
             return redirect("labs:training")
-    records = (
+    records = list(
         TrainingRecord.objects.filter(course__in=courses).select_related("user", "course").order_by("-created_at")[:50]
     )
+    others = [r.user_id for r in records if r.user_id != request.user.pk]
+    personal_data_viewed(request=request, purpose="lab_training_records", subject_ids=others)
     return render(request, "labs/training.html", {"form": form, "records": records})
 
 

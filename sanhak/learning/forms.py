@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sanhak.common.validators import reject_rrn
 from sanhak.learning.models import Lesson
 
 
@@ -65,4 +66,4 @@ class OverrideForm(forms.Form):
     passed = forms.TypedChoiceField(
         label=_("판정"), choices=[("1", _("수료")), ("0", _("미수료"))], coerce=lambda v: v == "1"
     )
-    reason = forms.CharField(label=_("사유"), max_length=300)
+    reason = forms.CharField(label=_("사유"), max_length=300, validators=[reject_rrn])

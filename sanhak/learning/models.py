@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sanhak.common.models import TimeStampedModel
+from sanhak.common.validators import reject_rrn
 
 # Enrollments that may learn (and be decided on): approved ones, and completed ones looking back.
 LEARNING_STATUSES = ("approved", "completed")
@@ -237,7 +238,7 @@ class AttendanceChange(models.Model):
     method = models.CharField(_("방법"), max_length=10, choices=AttendanceMethod.choices)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     changed_at = models.DateTimeField(_("변경 시각"), auto_now_add=True)
-    reason = models.CharField(_("사유"), max_length=300, blank=True)
+    reason = models.CharField(_("사유"), max_length=300, blank=True, validators=[reject_rrn])
 
     class Meta:
         ordering = ["attendance", "changed_at", "id"]
@@ -287,7 +288,7 @@ class Completion(TimeStampedModel):
     overridden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    override_reason = models.CharField(_("조정 사유"), max_length=300, blank=True)
+    override_reason = models.CharField(_("조정 사유"), max_length=300, blank=True, validators=[reject_rrn])
     credential = models.OneToOneField(
         "credentials.IssuedCredential", on_delete=models.PROTECT, null=True, blank=True, related_name="completion"
     )
@@ -315,7 +316,7 @@ class CompletionOverride(models.Model):
     at = models.DateTimeField(auto_now_add=True)
     from_passed = models.BooleanField()
     to_passed = models.BooleanField()
-    reason = models.CharField(_("사유"), max_length=300)
+    reason = models.CharField(_("사유"), max_length=300, validators=[reject_rrn])
 
     class Meta:
         ordering = ["completion", "at", "id"]

@@ -14,6 +14,7 @@ from typing import Any
 
 import nh3
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from sanhak.accounts.models import User
 from sanhak.common.errors import ConflictError, DomainError
+from sanhak.common.validators import reject_rrn
 from sanhak.courses.models import Offering, Session
 from sanhak.credentials.badges import completion_credential_issue
 from sanhak.credentials.services import credential_revoke
@@ -535,6 +537,10 @@ def attendance_mark(*, session: Session, enrollment: Enrollment, status: str, by
         raise _err(_("출결 상태가 올바르지 않습니다. / Unknown attendance status."))
     if enrollment.offering_id != session.offering_id or enrollment.status not in LEARNING_STATUSES:
         raise _err(_("이 수업의 수강생이 아닙니다. / Not a trainee of this session."))
+    try:
+        reject_rrn(reason)  # the reason comes straight from the roster form's fields, not a Django form
+    except ValidationError as exc:
+        raise _err(exc.messages[0], "rrn") from exc
     with transaction.atomic():
         # Queue on the enrollment's row, as a check-in does, so that a mark and a scan at the same moment
         # do not both insert the first record (and take the locks in the same order).

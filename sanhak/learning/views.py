@@ -251,6 +251,8 @@ def attempt_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             _error(request, exc)
         return redirect("learning:attempt", pk=attempt.pk)
+    if not own:
+        personal_data_viewed(request=request, purpose="quiz_attempt", subject_ids=[attempt.enrollment.trainee_id])
     questions = {q.pk: q for q in attempt.quiz.questions.prefetch_related("choices")}
     given = {a.question_id: a for a in attempt.answers.all()} if attempt.submitted_at else {}
     items = []
@@ -283,8 +285,10 @@ def gradebook(request: AuthedRequest, pk: int) -> HttpResponse:
     quizzes = selectors.offering_quizzes(offering)
     figures = selectors.offering_figures(offering, quizzes=quizzes)
     rows = list(figures.values())
-    personal_data_viewed(request=request, purpose="gradebook", subject_ids=[f.enrollment.trainee_id for f in rows])
-    if request.GET.get("format") == "xlsx":
+    xlsx = request.GET.get("format") == "xlsx"
+    purpose = "gradebook_xlsx" if xlsx else "gradebook"
+    personal_data_viewed(request=request, purpose=purpose, subject_ids=[f.enrollment.trainee_id for f in rows])
+    if xlsx:
         header = [_("이름"), _("이메일"), *[q.title for q in quizzes], _("퀴즈 평균")]
         table: list[list[Any]] = [header]
         for fig in rows:

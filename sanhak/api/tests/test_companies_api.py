@@ -142,6 +142,20 @@ def test_workers_query_count_is_constant(api, personas):
         make_worker(i, personas.company_a)
     with CaptureQueriesContext(connection) as ten:
         assert api.get(url, as_=personas.manager).json()["count"] == 10
-    # token, roles, company, logged ids + log row (PIPA), count, page
-    assert len(two) == len(ten) == 7
+    # token, roles, company, count, page, log row (PIPA)
+    assert len(two) == len(ten) == 6
     assert PersonalDataAccess.objects.filter(purpose="api_company_workers").count() == 3
+
+
+def test_workers_log_only_the_page_served(api, personas):
+    url = f"/api/companies/{personas.company_a.pk}/workers"
+    everyone = [w["id"] for w in api.get(url, as_=personas.manager).json()["items"]]
+    assert sorted(everyone) == sorted([personas.worker.pk, personas.worker2.pk])
+    second = api.get(url, as_=personas.manager, limit=1, offset=1).json()["items"]
+    assert [w["id"] for w in second] == everyone[1:]
+    api.get(url, as_=personas.manager, offset=5)  # an empty page: nobody shown
+    logged = PersonalDataAccess.objects.order_by("id").values_list("viewer_id", "purpose", "subject_ids")
+    assert list(logged) == [
+        (personas.manager.pk, "api_company_workers", sorted(everyone)),
+        (personas.manager.pk, "api_company_workers", everyone[1:]),
+    ]

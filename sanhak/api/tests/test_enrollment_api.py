@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from sanhak.api.tests.conftest import make_worker
-from sanhak.common.models import Notification
+from sanhak.common.models import Notification, PersonalDataAccess
 from sanhak.courses.models import Offering
 from sanhak.enrollment.models import Enrollment, Source, Status
 from sanhak.enrollment.services import enrollment_apply, enrollment_approve
@@ -498,7 +498,7 @@ def test_list_query_count_is_constant(api, shop, personas, who):
         enrollment_apply(offering=shop.robot_offering, trainee=w)
     with CaptureQueriesContext(connection) as ten:
         assert api.get("/api/enrollments", as_=caller).json()["count"] == 10
-    assert len(two) == len(ten) == 4  # token, roles, count, page
+    assert len(two) == len(ten) == 5  # token, roles, count, page, access log
 
 
 def test_detail(api, three, personas):
@@ -507,6 +507,36 @@ def test_detail(api, three, personas):
         response = api.get(f"/api/enrollments/{e.pk}", as_=getattr(personas, who))
         assert response.status_code == 200, who
         assert response.json() == enrollment_json(e)
+
+
+def _logged():
+    return list(PersonalDataAccess.objects.order_by("id").values_list("viewer_id", "purpose", "subject_ids"))
+
+
+def test_list_logs_the_trainees_on_the_page_served(api, three, personas):
+    admin = personas.admin
+    api.get("/api/enrollments", as_=admin)
+    api.get("/api/enrollments", as_=admin, limit=1, offset=1)
+    api.get("/api/enrollments", as_=admin, offset=10)  # an empty page
+    everyone = sorted([personas.worker.pk, personas.worker_b.pk, personas.student.pk])
+    assert _logged() == [
+        (admin.pk, "api_enrollments", everyone),
+        (admin.pk, "api_enrollments", [personas.worker_b.pk]),
+    ]
+
+
+def test_list_of_ones_own_enrollments_logs_nothing(api, three, personas):
+    assert api.get("/api/enrollments", as_=personas.worker).json()["count"] == 1
+    assert api.get("/api/enrollments", as_=personas.worker2).json()["count"] == 0
+    assert _logged() == []
+
+
+def test_detail_logs_the_trainee_for_others_only(api, three, personas):
+    e = three["worker"]
+    api.get(f"/api/enrollments/{e.pk}", as_=personas.worker)
+    api.get(f"/api/enrollments/{e.pk}", as_=personas.manager)
+    api.get(f"/api/enrollments/{e.pk}", as_=personas.manager_b)  # 404: nothing shown
+    assert _logged() == [(personas.manager.pk, "api_enrollment", [personas.worker.pk])]
 
 
 @pytest.mark.parametrize("who", ["worker2", "worker_b", "student", "manager_b"])

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from sanhak.common import pagecache
+from sanhak.common.models import PersonalDataAccess
 from sanhak.enrollment.services import enrollment_apply
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +33,26 @@ def test_role_dashboards(client, personas, catalog, who, expected, absent):
     body = client.get(reverse("home")).content.decode()
     assert expected in body
     assert absent not in body
+
+
+def test_each_view_of_the_managers_recent_enrollments_is_logged(client, personas, catalog):
+    pagecache.clear()
+    client.force_login(personas.manager)
+    assert client.get(reverse("home")).templates  # nobody's enrollment yet: nothing logged
+    enrollment_apply(offering=catalog.robot_offering, trainee=personas.worker)
+    enrollment_apply(offering=catalog.molding_offering, trainee=personas.worker2)
+    assert client.get(reverse("home")).templates  # rendered
+    assert not client.get(reverse("home")).templates  # served from the page cache: logged all the same
+    workers = sorted([personas.worker.pk, personas.worker2.pk])
+    logged = PersonalDataAccess.objects.order_by("id").values_list("viewer_id", "purpose", "subject_ids")
+    assert list(logged) == [(personas.manager.pk, "home_recent_enrollments", workers)] * 2
+
+
+def test_a_trainees_own_home_logs_nothing(client, personas, catalog):
+    enrollment_apply(offering=catalog.robot_offering, trainee=personas.worker)
+    client.force_login(personas.worker)
+    assert "내 강좌" in client.get(reverse("home")).content.decode()
+    assert not PersonalDataAccess.objects.exists()
 
 
 def test_coordinator_dashboard_counts_pending(client, personas, catalog):

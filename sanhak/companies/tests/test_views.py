@@ -82,6 +82,15 @@ def test_manager_edits_own_worker(client, personas):
     assert (profile.job_title, profile.prefers_evening, profile.prefers_weekend) == ("스마트공장 담당", False, True)
 
 
+def test_the_worker_edit_page_is_logged(client, personas):
+    client.force_login(personas.manager)
+    url = reverse("companies:worker_edit", args=[personas.company_a.pk, personas.worker.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"job_title": "스마트공장 담당"}).status_code == 302  # saved: the redirect shows nobody
+    logged = PersonalDataAccess.objects.values_list("viewer_id", "purpose", "subject_ids")
+    assert list(logged) == [(personas.manager.pk, "company_worker_edit", [personas.worker.pk])]
+
+
 def test_manager_cannot_edit_another_companys_worker(client, personas):
     client.force_login(personas.manager)
     before = personas.worker_b.trainee_profile.job_title

@@ -8,6 +8,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from sanhak.common import pagecache
+from sanhak.common.models import PersonalDataAccess
 from sanhak.enrollment.models import Enrollment, Status
 from sanhak.enrollment.services import enrollment_apply, enrollment_nominate
 
@@ -40,6 +42,27 @@ def test_another_companys_manager_sees_only_their_own_workers(client, personas, 
     assert CHECKBOX.findall(page) == [
         (str(personas.worker_b.pk), f"{personas.worker_b.name} ({personas.worker_b.trainee_profile.job_title or '-'})")
     ]
+
+
+def test_each_view_of_the_workers_is_logged_also_when_served_from_the_cache(client, personas, catalog):
+    pagecache.clear()
+    url = reverse("courses:offering", args=[catalog.robot_offering.pk])
+    client.force_login(personas.manager)
+    assert client.get(url).templates  # rendered
+    enrollment_nominate(offering=catalog.robot_offering, trainees=[personas.worker], by=personas.manager)
+    client.get(url)
+    assert not client.get(url).templates  # served from the page cache: still logged
+    workers = sorted([personas.worker.pk, personas.worker2.pk])  # to nominate, or with their status
+    logged = PersonalDataAccess.objects.order_by("id").values_list("viewer_id", "purpose", "subject_ids")
+    assert list(logged) == [(personas.manager.pk, "offering_workers", workers)] * 3
+
+
+def test_a_trainee_or_a_visitor_sees_nobody_else_and_nothing_is_logged(client, personas, catalog):
+    url = reverse("courses:offering", args=[catalog.robot_offering.pk])
+    client.get(url)
+    client.force_login(personas.student)
+    client.get(url)
+    assert not PersonalDataAccess.objects.exists()
 
 
 def test_a_trainee_sees_their_own_application(client, personas, catalog):

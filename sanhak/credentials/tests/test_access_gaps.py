@@ -71,3 +71,17 @@ def test_certificate_pdf_is_logged_only_when_shown(client, personas, issued):
     Completion.objects.filter(credential=issued).update(credential=None)  # as for a credential replaced later
     assert client.get(url).status_code == 404
     assert PersonalDataAccess.objects.count() == 1
+
+
+def test_credential_json_is_logged_for_others_only(client, personas, issued):
+    url = reverse("credentials:json", args=[issued.pk])
+    client.force_login(personas.student)  # the recipient: their own
+    assert client.get(url).status_code == 200
+    assert PersonalDataAccess.objects.count() == 0
+    client.force_login(personas.worker)  # not theirs to see: a 404, nothing shown
+    assert client.get(url).status_code == 404
+    client.force_login(personas.admin)
+    assert client.get(url).status_code == 200
+    assert list(PersonalDataAccess.objects.values_list("viewer_id", "purpose", "subject_ids")) == [
+        (personas.admin.pk, "credential_json", [personas.student.pk])
+    ]

@@ -239,7 +239,7 @@ def test_manager_without_a_submitted_response(client, demand, personas):
     assert response.status_code == 200
     assert response.context["result"].response is None
     assert "제출한 수요조사 응답이 없습니다." in response.content.decode()
-    assert PersonalDataAccess.objects.get().subject_ids == []
+    assert not PersonalDataAccess.objects.exists()  # nobody shown, nothing logged
 
 
 def test_company_page_links_to_recommendations_for_its_manager(client, demand, personas):

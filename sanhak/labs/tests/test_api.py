@@ -11,7 +11,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from sanhak.api.tests.conftest import Api
-from sanhak.common.models import Notification
+from sanhak.common.models import Notification, PersonalDataAccess
 from sanhak.labs.models import (
     Equipment,
     EquipmentStatus,
@@ -262,6 +262,21 @@ def test_list_filters(api, labs, personas, three):
     assert ids(date_from=day.isoformat(), date_to=day.isoformat()) == [robot.pk, mine.pk, theirs.pk]
     for bad in ({"status": "lost"}, {"date_from": "2026-02-30"}, {"equipment": 0}, {"limit": 101}):
         assert api.get("/api/labs/reservations", as_=manager, **bad).status_code == 422
+
+
+def test_list_logs_only_the_other_people_on_the_page_served(api, personas, three):
+    manager = personas.lab_manager
+    api.get("/api/labs/reservations", as_=personas.student)  # their own only
+    api.get("/api/labs/reservations", as_=manager)  # robot (student), mine (student), theirs (worker)
+    api.get("/api/labs/reservations", as_=manager, limit=1)  # robot: the student
+    api.get("/api/labs/reservations", as_=manager, offset=2)  # theirs: the worker
+    api.get("/api/labs/reservations", as_=manager, offset=3)  # nothing
+    logged = PersonalDataAccess.objects.order_by("id").values_list("viewer_id", "purpose", "subject_ids")
+    assert list(logged) == [
+        (manager.pk, "api_lab_reservations", sorted([personas.student.pk, personas.worker.pk])),
+        (manager.pk, "api_lab_reservations", [personas.student.pk]),
+        (manager.pk, "api_lab_reservations", [personas.worker.pk]),
+    ]
 
 
 def test_list_with_the_session_login(api, personas, three):

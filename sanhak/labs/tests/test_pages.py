@@ -539,6 +539,22 @@ def test_the_lab_manager_records_a_training(client, labs, personas):
     assert TrainingRecord.objects.count() == 1
 
 
+def test_the_training_records_shown_are_logged(client, labs, personas):
+    from sanhak.common.models import PersonalDataAccess
+
+    client.force_login(personas.lab_manager)
+    client.get(reverse("labs:training"))  # no records yet: nothing logged
+    for person in (personas.worker, personas.student, personas.lab_manager):
+        TrainingRecord.objects.create(
+            user=person, course=labs.safety, completed_on=dt.date(2026, 10, 1), recorded_by=personas.lab_manager
+        )
+    client.get(reverse("labs:training"))
+    logged = PersonalDataAccess.objects.values_list("viewer_id", "purpose", "subject_ids")
+    assert list(logged) == [
+        (personas.lab_manager.pk, "lab_training_records", sorted([personas.worker.pk, personas.student.pk]))
+    ]
+
+
 def test_a_trainee_cannot_record_training(client, labs, personas):
     client.force_login(personas.student)
     data = {"email": "student@sanhak.test", "course": labs.safety.pk, "completed_on": "2026-10-01", "note": ""}

@@ -174,6 +174,19 @@ def test_quiz_denied_to_outsiders_and_attempts_private(client, personas, room):
     assert client.post(reverse("learning:attempt", args=[attempt.pk]), {}).status_code == 403
 
 
+def test_viewing_someone_elses_attempt_is_logged(client, personas, room):
+    as_user(client, personas.student)
+    client.post(reverse("learning:quiz_start", args=[room.quiz.pk]))
+    attempt = QuizAttempt.objects.get()
+    assert client.get(reverse("learning:attempt", args=[attempt.pk])).status_code == 200  # their own
+    assert not PersonalDataAccess.objects.exists()
+    as_user(client, personas.instructor)
+    assert client.get(reverse("learning:attempt", args=[attempt.pk])).status_code == 200
+    assert client.post(reverse("learning:attempt", args=[attempt.pk]), {}).status_code == 403  # nothing shown
+    logged = PersonalDataAccess.objects.values_list("viewer_id", "purpose", "subject_ids")
+    assert list(logged) == [(personas.instructor.pk, "quiz_attempt", [personas.student.pk])]
+
+
 def test_gradebook_and_xlsx_for_staff_only(client, personas, room):
     enrollment = enrollment_of(room, personas.student)
     attempt = services.quiz_attempt_start(enrollment=enrollment, quiz=room.quiz)
@@ -196,10 +209,15 @@ def test_gradebook_and_xlsx_for_staff_only(client, personas, room):
             (personas.worker.name, personas.worker.email, None, 0),
         ]
     )
-    assert PersonalDataAccess.objects.filter(purpose="gradebook").count() == 2
+    trainees = sorted([personas.student.pk, personas.worker.pk])
+    logged = PersonalDataAccess.objects.order_by("id").values_list("viewer_id", "purpose", "subject_ids")
+    assert list(logged) == [
+        (personas.instructor.pk, "gradebook", trainees),
+        (personas.instructor.pk, "gradebook_xlsx", trainees),
+    ]
     as_user(client, personas.student)
     assert client.get(reverse("learning:gradebook", args=[room.offering.pk])).status_code == 403
-    assert PersonalDataAccess.objects.filter(purpose="gradebook").count() == 2
+    assert PersonalDataAccess.objects.count() == 2
 
 
 # --- progress table ----------------------------------------------------------------------------------

@@ -1,0 +1,62 @@
+"""Validators shared by model fields, forms and API schemas.
+
+The privacy notice promises that resident registration numbers (주민등록번호) are never stored, so every
+free-text field about a person refuses text that contains one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+RRN_MESSAGE_EN = "Do not enter a resident registration number."
+
+# YYMMDD (a plausible month and day), optional spaces and one hyphen, then G (1–8) and six digits; never
+# part of a longer run of digits, so phone numbers (010-1234-5678), business registration numbers
+# (123-45-67890) and longer order numbers do not match.
+_RRN = re.compile(
+    r"(?<![0-9])"
+    r"[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
+    r" *-? *"
+    r"[1-8][0-9]{6}"
+    r"(?![0-9])"
+)
+
+# Korean phone numbers: 0 and 8–10 more digits, or +82 and the same without the leading 0; hyphens and
+# spaces between digit groups.
+_PHONE = re.compile(r"(?:\+82[ -]?|0)[1-9][0-9]*(?:(?: ?- ?| )[0-9]+)*")
+
+
+def contains_rrn(value: str) -> bool:
+    """Whether `value` contains something written like a resident registration number."""
+    # NFKC folds full-width digits and hyphens (０-９, －) into ASCII.
+    return bool(value) and _RRN.search(unicodedata.normalize("NFKC", value)) is not None
+
+
+def reject_rrn(value: str) -> None:
+    if contains_rrn(value):
+        raise ValidationError(
+            _("주민등록번호는 입력할 수 없습니다. / Do not enter a resident registration number."),
+            code="rrn",
+        )
+
+
+def phone_is_valid(value: str) -> bool:
+    """A Korean phone number: 9–11 digits counting the leading 0, optionally written +82 without it."""
+    text = unicodedata.normalize("NFKC", value).strip()
+    if not _PHONE.fullmatch(text):
+        return False
+    digits = re.sub(r"[^0-9]", "", text)
+    national = "0" + digits[2:] if text.startswith("+") else digits
+    return 9 <= len(national) <= 11
+
+
+def validate_phone(value: str) -> None:
+    if not phone_is_valid(value):
+        raise ValidationError(
+            _("전화번호 형식이 올바르지 않습니다(예: 010-1234-5678). / Enter a valid phone number."),
+            code="invalid_phone",
+        )

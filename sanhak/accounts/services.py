@@ -71,10 +71,15 @@ def user_update_profile(*, user: User, name: str, phone: str) -> User:
 
 
 def user_export_record(*, user: User) -> str:
-    """PIPA: everything the platform holds about this person, as JSON."""
+    """PIPA: everything the platform holds about this person, as JSON — and who viewed it."""
+    from sanhak.common.models import Notification
+    from sanhak.credentials.models import IssuedCredential
     from sanhak.enrollment.models import Enrollment
+    from sanhak.labs.models import Reservation, TrainingRecord
+    from sanhak.learning.models import Attendance, AttendanceChange, Completion, LessonProgress, QuizAttempt
 
     profile = getattr(user, "trainee_profile", None)
+    mine = {"enrollment__trainee": user}
     record: dict[str, Any] = {
         "email": user.email,
         "name": user.name,
@@ -105,12 +110,92 @@ def user_export_record(*, user: User) -> str:
                 "start_date": e.offering.start_date,
                 "end_date": e.offering.end_date,
                 "status": e.status,
+                "source": e.source,
                 "applied_at": e.created_at,
+                "waitlisted_at": e.waitlisted_at,
+                "decided_at": e.decided_at,
+                "reason": e.reason,
             }
-            for e in Enrollment.objects.filter(trainee=user).select_related("offering__course")
+            for e in Enrollment.objects.filter(trainee=user).select_related("offering__course").order_by("id")
+        ],
+        "lesson_progress": list(
+            LessonProgress.objects.filter(**mine)
+            .order_by("id")
+            .values(
+                "enrollment__offering__course__code",
+                "lesson__title",
+                "started_at",
+                "last_seen_at",
+                "watched_seconds",
+                "time_spent_seconds",
+                "completed_at",
+            )
+        ),
+        "quiz_attempts": list(
+            QuizAttempt.objects.filter(**mine)
+            .order_by("id")
+            .values("quiz__title", "number", "started_at", "submitted_at", "score", "max_score", "timed_out")
+        ),
+        "attendance": list(
+            Attendance.objects.filter(**mine)
+            .order_by("session__date", "id")
+            .values("enrollment__offering__course__code", "session__date", "status", "method", "checked_in_at")
+        ),
+        "attendance_changes": list(
+            AttendanceChange.objects.filter(attendance__enrollment__trainee=user)
+            .order_by("changed_at", "id")
+            .values("attendance__session__date", "old_status", "new_status", "method", "changed_at", "reason")
+        ),
+        "completions": list(
+            Completion.objects.filter(**mine)
+            .order_by("id")
+            .values("enrollment__offering__course__code", "passed", "evidence", "decided_at", "override_reason")
+        ),
+        "certificates": list(
+            IssuedCredential.objects.filter(recipient=user)
+            .order_by("created_at")
+            .values("certificate_number", "institution__code", "created_at", "shared")
+        ),
+        "lab_reservations": list(
+            Reservation.objects.filter(user=user)
+            .order_by("starts_at", "id")
+            .values(
+                "equipment__code", "equipment__name", "starts_at", "ends_at", "status", "purpose", "project", "reason"
+            )
+        ),
+        "lab_training_records": list(
+            TrainingRecord.objects.filter(user=user).order_by("id").values("course__code", "completed_on", "note")
+        ),
+        "notifications": list(
+            Notification.objects.filter(user=user)
+            .order_by("created_at", "id")
+            .values("message", "url", "created_at", "read_at")
+        ),
+        "api_tokens": list(
+            user.api_tokens.order_by("id").values("name", "prefix", "created_at", "last_used_at", "revoked_at")
+        ),
+        "viewed_by_others": [
+            {"at": a.created_at, "viewer": a.viewer.name if a.viewer else "", "purpose": a.purpose, "page": a.path}
+            for a in accesses_about(user)
         ],
     }
     return json.dumps(record, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+
+
+def accesses_about(user: User) -> Any:
+    """The access-log rows in which someone else viewed `user` (a row lists up to 1,000 people)."""
+    from django.db import connection
+    from django.db.models import BooleanField
+    from django.db.models.expressions import RawSQL
+
+    from sanhak.common.models import PersonalDataAccess
+
+    rows = PersonalDataAccess.objects.exclude(viewer=user).select_related("viewer").order_by("created_at", "id")
+    if connection.vendor == "postgresql":
+        return rows.filter(subject_ids__contains=[user.pk])
+    # SQLite has no JSON containment lookup: look through the array. Constant SQL, the id a parameter.
+    sql = 'EXISTS (SELECT 1 FROM json_each("common_personaldataaccess"."subject_ids") WHERE value = %s)'
+    return rows.filter(RawSQL(sql, [user.pk], output_field=BooleanField()))  # noqa: S611 - placeholders only
 
 
 def invite_link(user: User, *, base_url: str) -> str:

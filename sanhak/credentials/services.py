@@ -18,6 +18,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, FilteredRelation, Max, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from sanhak.accounts.models import Institution
 from sanhak.common.errors import DomainError
@@ -28,7 +30,7 @@ from sanhak.credentials.models import STATUS_LIST_BITS, IssuedCredential, Issuer
 Json = dict[str, Any]
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
-FORBIDDEN = "이 작업을 할 권한이 없습니다. / You do not have permission to do this."
+FORBIDDEN = gettext_noop("이 작업을 할 권한이 없습니다. / You do not have permission to do this.")
 
 
 # --- URLs -------------------------------------------------------------------------------------------
@@ -136,7 +138,7 @@ def status_entry_allocate(institution: Institution) -> StatusEntry:
         last = StatusEntry.objects.filter(institution=institution).aggregate(m=Max("index"))["m"]
         index = 0 if last is None else last + 1
         if index >= STATUS_LIST_BITS:
-            raise DomainError("상태 목록이 가득 찼습니다. / The status list is full.", code="status_list_full")
+            raise DomainError(_("상태 목록이 가득 찼습니다. / The status list is full."), code="status_list_full")
         return StatusEntry.objects.create(institution=institution, index=index)
 
 
@@ -158,7 +160,7 @@ def credential_revoke(*, entry: StatusEntry, by: Any, reason: str) -> StatusEntr
         by.is_program_admin or entry.institution_id in by.coordinated_institution_ids
     )
     if not allowed:
-        raise DomainError(FORBIDDEN, code="forbidden", status=403)
+        raise DomainError(_(FORBIDDEN), code="forbidden", status=403)
     with transaction.atomic():
         locked = StatusEntry.objects.select_for_update().get(pk=entry.pk)
         if not locked.revoked:

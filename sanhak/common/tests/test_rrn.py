@@ -112,3 +112,15 @@ def test_other_text_is_no_phone_number(value):
         "invalid_phone",
         ["전화번호 형식이 올바르지 않습니다(예: 010-1234-5678). / Enter a valid phone number."],
     )
+
+
+def test_the_refusals_read_english_on_english_pages():
+    from django.utils import translation
+
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as rrn:
+            reject_rrn("900101-1234567")
+        with pytest.raises(ValidationError) as phone:
+            validate_phone("12345")
+        assert rrn.value.messages == ["Do not enter a resident registration number."]
+        assert phone.value.messages == ["Enter a valid phone number (e.g. 010-1234-5678)."]

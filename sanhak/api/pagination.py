@@ -27,7 +27,6 @@ class AuditedPagination(Pagination):
         result = super().paginate_queryset(queryset, pagination, request, **params)
         items = list(result[self.items_attribute])  # evaluated once: the response reads the same rows
         result[self.items_attribute] = items
-        viewer = caller(request)
-        shown = [s for s in map(self.subject, items) if s is not None and s != viewer.pk]
-        personal_data_viewed(request=request, viewer=viewer, purpose=self.purpose, subject_ids=shown)
+        shown = [self.subject(item) for item in items]
+        personal_data_viewed(request=request, viewer=caller(request), purpose=self.purpose, subject_ids=shown)
         return result

@@ -17,20 +17,14 @@ class PersonalDataAdmin(admin.ModelAdmin):
 
     subject = "user_id"
 
-    def _subject_ids(self, request: HttpRequest, rows: Any) -> list[int]:
-        ids = set()
-        for row in rows:
-            value = row
-            for name in self.subject.split("."):
-                value = getattr(value, name, None)
-            if value is not None and value != request.user.pk:
-                ids.add(int(value))
-        return sorted(ids)
+    def _subject_id(self, row: Any) -> Any:
+        for name in self.subject.split("."):
+            row = getattr(row, name, None)
+        return row
 
     def _log(self, request: HttpRequest, rows: Any) -> None:
-        ids = self._subject_ids(request, rows)
-        if ids:
-            personal_data_viewed(request=request, purpose=f"admin_{self.model._meta.model_name}", subject_ids=ids)
+        ids = [self._subject_id(row) for row in rows]
+        personal_data_viewed(request=request, purpose=f"admin_{self.model._meta.model_name}", subject_ids=ids)
 
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         response = super().changelist_view(request, extra_context)

@@ -14,16 +14,18 @@ _log = PreparedInsert(PersonalDataAccess)  # written on every view of a page wit
 
 
 def personal_data_viewed(
-    *, request: HttpRequest, purpose: str, subject_ids: Iterable[int], viewer: User | None = None
+    *, request: HttpRequest, purpose: str, subject_ids: Iterable[int | None], viewer: User | None = None
 ) -> None:
     """`viewer` defaults to the session user; API calls authenticated by token pass the token's owner.
 
-    Nothing is written when nobody is shown (an empty page, or only the viewer's own data)."""
-    ids = sorted(set(subject_ids))
-    if not ids:
-        return
+    `subject_ids` are the people the page shows; the viewer is not among the subjects (their own data
+    is not someone else's), and nothing is written when nobody else is shown."""
     if viewer is None and request.user.is_authenticated:
         viewer = request.user
+    own = viewer.pk if viewer is not None else None
+    ids = sorted({pk for pk in subject_ids if pk is not None and pk != own})
+    if not ids:
+        return
     _log(
         viewer=viewer,
         purpose=purpose,

@@ -164,10 +164,9 @@ def lab_panel(user: User) -> dict[str, Any]:
     }
 
 
-def shown_people(ctx: dict[str, Any], viewer_id: int | None) -> list[int]:
-    """Other people whose names the home page shows (PIPA): the manager panel's recent enrollments."""
-    recent = ctx.get("manager_panel", {}).get("recent", ())
-    return sorted({e.trainee_id for e in recent} - {viewer_id})
+def shown_people(ctx: dict[str, Any]) -> list[int]:
+    """The people whose names the home page shows (PIPA): the manager panel's recent enrollments."""
+    return [e.trainee_id for e in ctx.get("manager_panel", {}).get("recent", ())]
 
 
 def home_context(user: Any) -> dict[str, Any]:

@@ -18,7 +18,7 @@ def home(request: HttpRequest) -> HttpResponse:
     response, shown = private_page(
         request,
         inputs=fingerprint(context),
-        render=lambda: (render(request, "home.html", context), shown_people(context, request.user.pk)),
+        render=lambda: (render(request, "home.html", context), shown_people(context)),
     )
     personal_data_viewed(request=request, purpose="home_recent_enrollments", subject_ids=shown)
     return response

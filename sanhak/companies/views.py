@@ -70,8 +70,7 @@ def worker_edit(request: AuthedRequest, pk: int, user_pk: int) -> HttpResponse:
         worker_update(profile=profile, **form.cleaned_data)
         messages.success(request, _("직원 정보를 저장했습니다. / Saved."))
         return redirect("companies:detail", pk=company.pk)
-    if worker.pk != request.user.pk:
-        personal_data_viewed(request=request, purpose="company_worker_edit", subject_ids=[worker.pk])
+    personal_data_viewed(request=request, purpose="company_worker_edit", subject_ids=[worker.pk])
     return render(request, "companies/worker_edit.html", {"company": company, "worker": worker, "form": form})
 
 

@@ -97,7 +97,7 @@ def offering_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ctx["my_enrollment"] = EnrollmentStatus(mine[0][0]) if mine else None
     if (company_id := user.managed_company_id) is not None:
         workers = [(Worker(pk, name, title), status) for pk, name, title, status in _WORKERS(head.pk, company_id)]
-        shown = [w.pk for w, _status in workers if w.pk != user.pk]
+        shown = [w.pk for w, _status in workers]
         ctx["nominees"] = [w for w, status in workers if status is None]
         ctx["already_nominated"] = [(w, EnrollmentStatus(status)) for w, status in workers if status is not None]
         ctx["show_nominate"] = True

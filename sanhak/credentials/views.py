@@ -135,8 +135,8 @@ def certificate_pdf(request: AuthedRequest, pk: uuid.UUID) -> HttpResponse:
     stored = _credential_for(request.user, pk)
     if not hasattr(stored, "completion"):  # a credential replaced after a revocation: no printed certificate
         raise Http404(_("이 증명에는 인쇄용 수료증이 없습니다. / This credential has no printed certificate."))
-    if stored.recipient_id != request.user.pk:  # logged when the certificate is shown, not for a 404
-        personal_data_viewed(request=request, purpose="certificate_pdf", subject_ids=[stored.recipient_id or 0])
+    # logged when the certificate is shown, not for a 404
+    personal_data_viewed(request=request, purpose="certificate_pdf", subject_ids=[stored.recipient_id])
     verify_url = request.build_absolute_uri(reverse("credentials:verify_stored", args=[stored.pk]))
     data = badges.certificate_data(stored, verify_url=verify_url)
     response = HttpResponse(pdf.certificate_pdf(data), content_type="application/pdf")
@@ -147,8 +147,7 @@ def certificate_pdf(request: AuthedRequest, pk: uuid.UUID) -> HttpResponse:
 @login_required_view
 def credential_json(request: AuthedRequest, pk: uuid.UUID) -> HttpResponse:
     stored = _credential_for(request.user, pk)
-    if stored.recipient_id != request.user.pk:
-        personal_data_viewed(request=request, purpose="credential_json", subject_ids=[stored.recipient_id or 0])
+    personal_data_viewed(request=request, purpose="credential_json", subject_ids=[stored.recipient_id])
     response = JsonResponse(stored.document, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = content_disposition_header(True, f"{stored.certificate_number}.json") or ""
     return response

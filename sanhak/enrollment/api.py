@@ -112,10 +112,7 @@ def enrollment_detail(request: HttpRequest, enrollment_id: PathId) -> Enrollment
     enrollment = _for_output(access.enrollments_visible(user)).filter(pk=enrollment_id).first()
     if enrollment is None:
         raise Http404(_("신청을 찾을 수 없습니다. / Enrollment not found."))
-    if enrollment.trainee_id != user.pk:
-        personal_data_viewed(
-            request=request, viewer=user, purpose="api_enrollment", subject_ids=[enrollment.trainee_id]
-        )
+    personal_data_viewed(request=request, viewer=user, purpose="api_enrollment", subject_ids=[enrollment.trainee_id])
     return enrollment
 
 

@@ -110,9 +110,8 @@ def _detail_page(
         context["manages"] = services.manages_equipment(user, equipment)
         if context["manages"]:
             # Lab managers see who booked (others see only that the time is taken).
-            others = [r.user_id for d in days for r in d.reservations if r.user_id != user.pk]
-            if others:
-                personal_data_viewed(request=request, purpose="lab_calendar", subject_ids=others)
+            booked = [r.user_id for d in days for r in d.reservations]
+            personal_data_viewed(request=request, purpose="lab_calendar", subject_ids=booked)
             context["status_form"] = EquipmentStatusForm(
                 initial={
                     "status": equipment.status,
@@ -304,9 +303,7 @@ def queue(request: AuthedRequest) -> HttpResponse:
         .select_related("equipment__facility", "user", "company")
         .order_by("starts_at")[:200]
     )
-    others = [r.user_id for r in pending if r.user_id != request.user.pk]
-    if others:
-        personal_data_viewed(request=request, purpose="lab_approval_queue", subject_ids=others)
+    personal_data_viewed(request=request, purpose="lab_approval_queue", subject_ids=[r.user_id for r in pending])
     return render(request, "labs/queue.html", {"pending": pending})
 
 
@@ -332,8 +329,7 @@ def training(request: AuthedRequest) -> HttpResponse:
     records = list(
         TrainingRecord.objects.filter(course__in=courses).select_related("user", "course").order_by("-created_at")[:50]
     )
-    others = [r.user_id for r in records if r.user_id != request.user.pk]
-    personal_data_viewed(request=request, purpose="lab_training_records", subject_ids=others)
+    personal_data_viewed(request=request, purpose="lab_training_records", subject_ids=[r.user_id for r in records])
     return render(request, "labs/training.html", {"form": form, "records": records})
 
 

@@ -251,8 +251,7 @@ def attempt_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             _error(request, exc)
         return redirect("learning:attempt", pk=attempt.pk)
-    if not own:
-        personal_data_viewed(request=request, purpose="quiz_attempt", subject_ids=[attempt.enrollment.trainee_id])
+    personal_data_viewed(request=request, purpose="quiz_attempt", subject_ids=[attempt.enrollment.trainee_id])
     questions = {q.pk: q for q in attempt.quiz.questions.prefetch_related("choices")}
     given = {a.question_id: a for a in attempt.answers.all()} if attempt.submitted_at else {}
     items = []

@@ -29,7 +29,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "sanhak.common.apps.SanhakAdminConfig",  # django.contrib.admin with the program's own site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -13,6 +13,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Permission
 from django.db import router
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -97,8 +98,19 @@ def user_for_request(user_id: Any) -> User | None:
 
 
 class UserBackend(ModelBackend):
-    """ModelBackend (email and password, active users only) whose `get_user` is `user_for_request`."""
+    """ModelBackend (email and password, active users only) whose `get_user` is `user_for_request`.
+
+    Model permissions (what Django's admin asks): a program admin has them all, as a superuser does;
+    anyone else has those their groups and their own give them."""
 
     def get_user(self, user_id: Any) -> User | None:
         user = user_for_request(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
+
+    def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
+        if obj is None and user_obj.is_active and not user_obj.is_anonymous and user_obj.is_program_admin:
+            if not hasattr(user_obj, "_program_admin_perm_cache"):
+                everything = Permission.objects.values_list("content_type__app_label", "codename")
+                user_obj._program_admin_perm_cache = {f"{app}.{codename}" for app, codename in everything}
+            return set(user_obj._program_admin_perm_cache)
+        return super().get_all_permissions(user_obj, obj)

@@ -20,7 +20,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
 from sanhak.api.auth import AUTH
-from sanhak.common.errors import DomainError
+from sanhak.common.errors import FORBIDDEN, DomainError
 from sanhak.companies.api import router as companies_router
 from sanhak.courses.api import router as courses_router
 from sanhak.credentials.api import router as credentials_router
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger("django.request")
 
 MSG_UNAUTHENTICATED = gettext_noop("로그인하거나 유효한 API 토큰을 보내세요. / Log in or send a valid API token.")
-MSG_FORBIDDEN = gettext_noop("이 작업을 할 권한이 없습니다. / You do not have permission to do this.")
 MSG_NOT_FOUND = gettext_noop("찾을 수 없습니다. / Not found.")
 MSG_INVALID = gettext_noop("요청 내용이 올바르지 않습니다. / The request is invalid.")
 MSG_INVALID_JSON = gettext_noop("요청 본문이 올바른 JSON이 아닙니다. / The request body is not valid JSON.")
@@ -122,7 +121,7 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 @api.exception_handler(PermissionDenied)
 def _permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return error_response(request, 403, "forbidden", str(exc) or _(MSG_FORBIDDEN))
+    return error_response(request, 403, "forbidden", str(exc) or _(FORBIDDEN))
 
 
 @api.exception_handler(Http404)

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from sanhak.accounts.models import Role, TraineeProfile, User
+from sanhak.common.errors import FORBIDDEN
 from sanhak.common.prepared import PreparedObjects
 from sanhak.companies.models import Company, CompanyQuerySet
 from sanhak.courses.models import Offering
@@ -22,11 +23,9 @@ from sanhak.enrollment.models import Enrollment
 from sanhak.labs.models import Equipment, Reservation
 from sanhak.learning.models import LEARNING_STATUSES
 
-DENIED = "이 작업을 할 권한이 없습니다. / You do not have permission to do this."
-
 
 def _denied() -> PermissionDenied:
-    return PermissionDenied(_(DENIED))
+    return PermissionDenied(_(FORBIDDEN))
 
 
 def _authenticated(user: Any) -> User:

@@ -19,10 +19,9 @@ from django.db.models import Count, FilteredRelation, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from sanhak.accounts.models import Institution
-from sanhak.common.errors import DomainError
+from sanhak.common.errors import DomainError, forbidden
 from sanhak.credentials import dataintegrity as di
 from sanhak.credentials import statuslist
 from sanhak.credentials.models import STATUS_LIST_BITS, IssuedCredential, IssuerKey, StatusEntry
@@ -30,7 +29,6 @@ from sanhak.credentials.models import STATUS_LIST_BITS, IssuedCredential, Issuer
 Json = dict[str, Any]
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
-FORBIDDEN = gettext_noop("이 작업을 할 권한이 없습니다. / You do not have permission to do this.")
 
 
 # --- URLs -------------------------------------------------------------------------------------------
@@ -160,7 +158,7 @@ def credential_revoke(*, entry: StatusEntry, by: Any, reason: str) -> StatusEntr
         by.is_program_admin or entry.institution_id in by.coordinated_institution_ids
     )
     if not allowed:
-        raise DomainError(_(FORBIDDEN), code="forbidden", status=403)
+        raise forbidden()
     with transaction.atomic():
         locked = StatusEntry.objects.select_for_update().get(pk=entry.pk)
         if not locked.revoked:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanhak.accounts.models import User
-from sanhak.common.errors import ConflictError, DomainError
+from sanhak.common.errors import ConflictError, DomainError, forbidden
 from sanhak.companies.models import Company, CompanyQuerySet, IndustrialComplex
 from sanhak.competencies.models import Competency, Track
 from sanhak.demand.mapping import NeedMapper, build_mapper
@@ -32,23 +32,18 @@ from sanhak.demand.models import (
     size_band,
 )
 
-FORBIDDEN = "이 작업을 할 권한이 없습니다. / You do not have permission to do this."
 SUGGESTIONS = 5
-
-
-def _forbidden() -> DomainError:
-    return DomainError(_(FORBIDDEN), code="forbidden", status=403)
 
 
 def _require_office(user: Any) -> None:
     if not (getattr(user, "is_authenticated", False) and user.is_program_admin):
-        raise _forbidden()
+        raise forbidden()
 
 
 def _require_staff(user: Any) -> None:
     """Who confirms mappings: the program office and the institutions' coordinators."""
     if not (getattr(user, "is_authenticated", False) and (user.is_program_admin or user.is_coordinator)):
-        raise _forbidden()
+        raise forbidden()
 
 
 # --- rounds ---------------------------------------------------------------------------------------------
@@ -179,7 +174,7 @@ def track_for_level(level: int) -> Track:
 
 def _check_editable(response: SurveyResponse, by: Any, today: dt.date) -> None:
     if not (getattr(by, "is_authenticated", False) and response.company_id in by.managed_company_ids):
-        raise _forbidden()
+        raise forbidden()
     if response.status == ResponseStatus.SUBMITTED:
         raise ConflictError(
             _(

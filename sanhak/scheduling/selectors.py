@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanhak.accounts.models import Institution, User
-from sanhak.common.access import DENIED
+from sanhak.common.errors import FORBIDDEN
 from sanhak.courses.models import Mode, Offering, Session
 from sanhak.labs.models import Reservation
 from sanhak.labs.rules import holiday_name
@@ -30,7 +30,7 @@ DEFAULT_PLAN = OfferingPlan(weekly_sessions=1, session_minutes=180, cohort="incu
 
 def _staff(user: Any) -> User:
     if not getattr(user, "is_authenticated", False) or not (user.is_program_admin or user.coordinated_institution_ids):
-        raise PermissionDenied(_(DENIED))
+        raise PermissionDenied(_(FORBIDDEN))
     return user
 
 

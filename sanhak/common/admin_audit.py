@@ -16,6 +16,10 @@ class PersonalDataAdmin(admin.ModelAdmin):
     "user_id", "enrollment.trainee_id"); list the relations on the way in `list_select_related`."""
 
     subject = "user_id"
+    # These are the big tables (a row per person, enrollment, booking…): newest first by the primary
+    # key, which needs no sort, and no second COUNT(*) of the whole table beside a filtered one.
+    ordering = ["-pk"]
+    show_full_result_count = False
 
     def _subject_id(self, row: Any) -> Any:
         for name in self.subject.split("."):

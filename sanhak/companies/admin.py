@@ -6,6 +6,7 @@ from sanhak.companies.models import Company, IndustrialComplex, KsicCode
 @admin.register(Company)
 class CompanyAdmin(admin.ModelAdmin):
     list_display = ["name", "brn", "factory_no", "employees", "complex", "smart_factory_level"]
+    list_select_related = ["complex"]
     search_fields = ["name", "brn", "factory_no"]
     list_filter = ["complex", "smart_factory_level"]
     autocomplete_fields = ["ksic_codes"]

@@ -14,6 +14,7 @@ class IssuerKeyAdmin(admin.ModelAdmin):
 @admin.register(StatusEntry)
 class StatusEntryAdmin(admin.ModelAdmin):
     list_display = ["institution", "index", "revoked", "revoked_at", "revoked_by"]
+    list_select_related = ["institution", "revoked_by"]
     list_filter = ["revoked", "institution"]
     readonly_fields = ["institution", "index", "revoked", "revoked_at", "revoked_by", "reason"]
 

@@ -47,11 +47,13 @@ class EquipmentAdmin(admin.ModelAdmin):
 @admin.register(Blackout)
 class BlackoutAdmin(admin.ModelAdmin):
     list_display = ["reason", "equipment", "facility", "starts_at", "ends_at"]
+    list_select_related = ["equipment", "facility"]
 
 
 @admin.register(TrainingRecord)
 class TrainingRecordAdmin(PersonalDataAdmin):
     list_display = ["user", "course", "completed_on", "recorded_by"]
+    list_select_related = ["user", "course", "recorded_by"]
     raw_id_fields = ["user", "recorded_by"]
 
 

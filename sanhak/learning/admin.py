@@ -53,7 +53,7 @@ class QuizAdmin(admin.ModelAdmin):
 @admin.register(QuizAttempt)
 class QuizAttemptAdmin(PersonalDataAdmin):
     subject = "enrollment.trainee_id"
-    list_select_related = ["enrollment"]
+    list_select_related = ["quiz", "enrollment"]
     list_display = ["quiz", "enrollment", "number", "score", "max_score", "submitted_at"]
     raw_id_fields = ["quiz", "enrollment"]
     readonly_fields = ["plan", "started_at", "deadline", "submitted_at", "score", "max_score", "timed_out"]
@@ -72,7 +72,7 @@ class AttendanceChangeInline(admin.TabularInline):
 @admin.register(Attendance)
 class AttendanceAdmin(PersonalDataAdmin):
     subject = "enrollment.trainee_id"
-    list_select_related = ["enrollment"]
+    list_select_related = ["session", "enrollment"]
     list_display = ["session", "enrollment", "status", "method", "checked_in_at"]
     raw_id_fields = ["session", "enrollment"]
     readonly_fields = ["status", "method", "checked_in_at"]
@@ -95,7 +95,7 @@ class CompletionOverrideInline(admin.TabularInline):
 @admin.register(Completion)
 class CompletionAdmin(PersonalDataAdmin):
     subject = "enrollment.trainee_id"
-    list_select_related = ["enrollment"]
+    list_select_related = ["enrollment", "overridden_by"]
     list_display = ["enrollment", "passed", "decided_at", "overridden_by"]
     raw_id_fields = ["enrollment", "credential"]
     readonly_fields = ["passed", "evidence", "decided_at", "overridden_by", "override_reason"]

@@ -7,6 +7,7 @@ from .models import CampusTravel, InstructorAvailability, OfferingPlan, Room, Sc
 
 @admin.register(Room)
 class RoomAdmin(admin.ModelAdmin):
+    list_select_related = ["institution", "facility"]
     list_display = ["name", "building", "campus", "institution", "capacity", "is_lab", "facility", "is_active"]
     list_filter = ["institution", "is_lab", "is_active"]
     search_fields = ["name", "building", "campus"]
@@ -34,6 +35,7 @@ class OfferingPlanAdmin(admin.ModelAdmin):
 @admin.register(SchedulingRun)
 class SchedulingRunAdmin(admin.ModelAdmin):
     list_display = ["id", "term", "institution", "status", "progress", "created_by", "created_at", "accepted_at"]
+    list_select_related = ["institution", "created_by"]
     list_filter = ["status"]
     readonly_fields = ["result"]
     raw_id_fields = ["created_by", "accepted_by"]

@@ -98,3 +98,13 @@ def test_staff_with_one_permission_see_only_that(client, personas):
     client.force_login(clerk)
     assert client.get(COMPANIES).status_code == 200
     assert client.get("/admin/accounts/user/").status_code == 403
+
+
+def test_the_user_list_filters_by_role(client, personas):
+    client.force_login(personas.admin)
+    response = client.get("/admin/accounts/user/", {"role": "company_manager"})
+    assert response.status_code == 200
+    shown = sorted(u.email for u in response.context["cl"].result_list)
+    assert shown == ["manager-b@sanhak.test", "manager@sanhak.test"]
+    unknown = client.get("/admin/accounts/user/", {"role": "nobody"})
+    assert unknown.status_code == 200

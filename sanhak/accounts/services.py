@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -198,13 +198,23 @@ def accesses_about(user: User) -> Any:
     return rows.filter(RawSQL(sql, [user.pk], output_field=BooleanField()))  # noqa: S611 - placeholders only
 
 
+class InvitationTokenGenerator(PasswordResetTokenGenerator):
+    """Invitation links: like password-reset links (they stop working once a password is set, and after
+    PASSWORD_RESET_TIMEOUT), but signed with their own salt, so neither kind of link opens the other page."""
+
+    key_salt = "sanhak.accounts.services.InvitationTokenGenerator"
+
+
+invitation_tokens = InvitationTokenGenerator()
+
+
 def invite_link(user: User, *, base_url: str) -> str:
     """A one-time link (it stops working once a password is set) for an invited user."""
     path = reverse(
         "accounts:invite_accept",
         kwargs={
             "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
+            "token": invitation_tokens.make_token(user),
         },
     )
     return base_url.rstrip("/") + path

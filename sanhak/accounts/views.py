@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.tokens import default_token_generator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -155,7 +154,7 @@ def invite_accept(request: HttpRequest, uidb64: str, token: str) -> HttpResponse
         user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))))
     except (User.DoesNotExist, ValueError, TypeError, OverflowError):
         user = None
-    if user is None or not default_token_generator.check_token(user, token):
+    if user is None or not services.invitation_tokens.check_token(user, token):
         return render(request, "accounts/invite_invalid.html", status=404)
     form = InviteAcceptForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():

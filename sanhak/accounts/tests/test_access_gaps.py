@@ -127,7 +127,7 @@ def test_invite_post_with_an_unknown_user_is_404(client, personas):
 
 
 def test_invite_post_with_an_already_used_token_is_404_and_keeps_the_first_password(client, invited):
-    url = reverse("accounts:invite_accept", args=[uid(invited), default_token_generator.make_token(invited)])
+    url = reverse("accounts:invite_accept", args=[uid(invited), services.invitation_tokens.make_token(invited)])
     first = client.post(url, {"password": "a-long-pass-2026", "consent": "on"})
     assert first.status_code == 302
     assert first["Location"] == reverse("home")
@@ -207,3 +207,22 @@ def test_password_reset_confirm_with_an_invalid_token_changes_nothing(client, pe
     assert users_snapshot() == before
     worker.refresh_from_db()
     assert worker.check_password("a-long-pass-2026") is False
+
+
+def test_a_password_reset_link_does_not_open_the_invitation_and_sets_nothing(client, invited):
+    before = invite_state(invited)
+    url = reverse("accounts:invite_accept", args=[uid(invited), default_token_generator.make_token(invited)])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"password": "a-long-pass-2026", "consent": "on"}).status_code == 404
+    assert invite_state(invited) == before
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_invitation_link_does_not_open_the_password_reset(client, invited):
+    token = services.invitation_tokens.make_token(invited)
+    response = client.get(reverse("accounts:password_reset_confirm", args=[uid(invited), token]))
+    assert response.status_code == 200
+    assert "링크가 만료되었거나 이미 사용되었습니다" in response.content.decode()
+    assert 'name="new_password1"' not in response.content.decode()
+    invited.refresh_from_db()
+    assert invited.has_usable_password() is False

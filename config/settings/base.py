@@ -145,6 +145,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# Reverse proxies of our own in front of the app (nginx, a load balancer): how many X-Forwarded-For
+# entries to trust, from the right. The client's address goes into the PIPA access log and the throttle.
+SANHAK_TRUSTED_PROXIES = int(os.environ.get("SANHAK_TRUSTED_PROXIES", "0"))
+AXES_CLIENT_IP_CALLABLE = "sanhak.common.client_ip.client_ip"
 
 LANGUAGE_CODE = "ko"
 LANGUAGES = [("ko", _("한국어")), ("en", _("English"))]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -21,6 +22,7 @@ from sanhak.accounts.forms import (
     TraineeSignupForm,
 )
 from sanhak.accounts.models import ApiToken, User
+from sanhak.common.client_ip import client_ip
 from sanhak.common.models import PersonalDataAccess
 from sanhak.common.permissions import AuthedRequest, login_required_view
 
@@ -137,7 +139,12 @@ def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
 def export_my_record(request: AuthedRequest) -> HttpResponse:
     body = services.user_export_record(user=request.user)
     PersonalDataAccess.objects.create(
-        viewer=request.user, purpose="self_export", subject_count=1, subject_ids=[request.user.pk], path=request.path
+        viewer=request.user,
+        purpose="self_export",
+        subject_count=1,
+        subject_ids=[request.user.pk],
+        path=request.path,
+        ip_address=client_ip(request),
     )
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="sanhak-my-record.json"'
@@ -145,7 +152,7 @@ def export_my_record(request: AuthedRequest) -> HttpResponse:
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/privacy.html")
+    return render(request, "accounts/privacy.html", {"policy_version": settings.PRIVACY_POLICY_VERSION})
 
 
 def invite_accept(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:

@@ -18,7 +18,7 @@ class _AccessLogList(ChangeList):
 
 @admin.register(PersonalDataAccess)
 class PersonalDataAccessAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "viewer", "purpose", "subject_count", "path"]
+    list_display = ["created_at", "viewer", "purpose", "subject_count", "path", "ip_address"]
     list_select_related = ["viewer"]
     ordering = ["-pk"]  # newest first without a sort: -created_at would add -pk and sort the whole log
     show_full_result_count = False
@@ -27,7 +27,7 @@ class PersonalDataAccessAdmin(admin.ModelAdmin):
         return _AccessLogList
 
     list_filter = ["purpose"]
-    readonly_fields = ["viewer", "purpose", "subject_count", "subject_ids", "path", "created_at"]
+    readonly_fields = ["viewer", "purpose", "subject_count", "subject_ids", "path", "ip_address", "created_at"]
 
     # The access log is evidence: nobody adds, changes or deletes its rows, not even a superuser.
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]

@@ -1,4 +1,5 @@
-"""PIPA: record who viewed or exported other people's personal data."""
+"""PIPA: record who viewed or exported other people's personal data, when, from which address
+(접속기록: 식별자, 접속일시, 접속지 정보, 처리한 정보주체, 수행업무)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Iterable
 from django.http import HttpRequest
 
 from sanhak.accounts.models import User
+from sanhak.common.client_ip import client_ip
 from sanhak.common.models import PersonalDataAccess
 from sanhak.common.prepared import PreparedInsert
 
@@ -32,4 +34,5 @@ def personal_data_viewed(
         subject_count=len(ids),
         subject_ids=ids[:1000],
         path=request.path[:300],
+        ip_address=client_ip(request),
     )

@@ -35,13 +35,14 @@ class Notification(models.Model):
 
 
 class PersonalDataAccess(models.Model):
-    """PIPA: who looked at or exported whose personal data, and when."""
+    """PIPA: who looked at or exported whose personal data, when, and from which address."""
 
     viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     purpose = models.CharField(_("목적"), max_length=100)
     subject_count = models.PositiveIntegerField(_("대상자 수"))
     subject_ids = models.JSONField(_("대상자"), default=list)
     path = models.CharField(_("경로"), max_length=300)
+    ip_address = models.GenericIPAddressField(_("접속지 IP"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -18,16 +18,19 @@ class _AccessLogList(ChangeList):
 
 @admin.register(PersonalDataAccess)
 class PersonalDataAccessAdmin(admin.ModelAdmin):
+    """The access log, for the program office's periodic review (접속기록 점검): by period, purpose, viewer
+    (search by e-mail or name), page or address."""
+
     list_display = ["created_at", "viewer", "purpose", "subject_count", "path", "ip_address"]
     list_select_related = ["viewer"]
+    list_filter = [("created_at", admin.DateFieldListFilter), "purpose"]
+    search_fields = ["viewer__email", "viewer__name", "path", "ip_address"]
     ordering = ["-pk"]  # newest first without a sort: -created_at would add -pk and sort the whole log
     show_full_result_count = False
+    readonly_fields = ["viewer", "purpose", "subject_count", "subject_ids", "path", "ip_address", "created_at"]
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return _AccessLogList
-
-    list_filter = ["purpose"]
-    readonly_fields = ["viewer", "purpose", "subject_count", "subject_ids", "path", "ip_address", "created_at"]
 
     # The access log is evidence: nobody adds, changes or deletes its rows, not even a superuser.
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from sanhak.common.audit import personal_data_viewed
 from sanhak.common.models import PersonalDataAccess
@@ -64,3 +65,20 @@ def test_the_access_log_is_read_only_in_the_admin(client, personas, rf):
     )
     assert bulk.status_code == 200  # no delete action offered: the list again
     assert PersonalDataAccess.objects.filter(pk=entry.pk).exists()
+
+
+def test_the_access_log_list_filters_by_period_and_searches_by_viewer(client, personas, rf):
+    for viewer in (personas.coordinator, personas.manager):
+        request = rf.get("/x/", REMOTE_ADDR="203.0.113.9")
+        request.user = viewer
+        personal_data_viewed(request=request, purpose="roster", subject_ids=[personas.worker.pk])
+    client.force_login(personas.admin)
+    url = reverse("admin:common_personaldataaccess_changelist")
+    found = client.get(url, {"q": "coordinator@sanhak.test"})
+    assert [r.viewer_id for r in found.context["cl"].result_list] == [personas.coordinator.pk]
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    today = client.get(url, {"created_at__gte": str(midnight)})  # the filter's "오늘" (today) link
+    assert sorted(r.viewer_id for r in today.context["cl"].result_list) == sorted(
+        [personas.coordinator.pk, personas.manager.pk]
+    )
+    assert "203.0.113.9" in today.content.decode()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from ninja import Field, P, PathEx, Schema
 from ninja.pagination import LimitOffsetPagination
 from pydantic import AfterValidator
@@ -39,8 +41,21 @@ def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
 
 
 class Pagination(LimitOffsetPagination):
-    """`?limit=` (1–100, default 20) and `?offset=`; the answer is `{"items": [...], "count": n}`."""
+    """`?limit=` (1–100, default 20) and `?offset=`; the answer is `{"items": [...], "count": n}`.
+
+    A page of a queryset is read in two steps: the primary keys at that offset, in the list's order (an
+    index walk, without the joins the output needs), then those rows with their joins. With the joins
+    in the offset query, the database joins every row it skips: page 25,000 of all enrollments took
+    seconds on the national demo data."""
 
     class Input(Schema):
         limit: int = Field(20, ge=1, le=100)
         offset: int = Field(0, ge=0, le=1_000_000_000)
+
+    def paginate_queryset(self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any) -> Any:
+        if not isinstance(queryset, QuerySet):
+            return super().paginate_queryset(queryset, pagination, request, **params)
+        offset, limit = pagination.offset, min(pagination.limit, self.max_limit)
+        keys = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
+        rows = {row.pk: row for row in queryset.order_by().filter(pk__in=keys)} if keys else {}
+        return {self.items_attribute: [rows[key] for key in keys if key in rows], "count": self._items_count(queryset)}

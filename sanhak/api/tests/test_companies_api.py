@@ -81,7 +81,7 @@ def test_company_list_query_count_is_constant(api, personas):
         add(i)
     with CaptureQueriesContext(connection) as ten:
         assert api.get("/api/companies", as_=personas.admin).json()["count"] == 10
-    assert len(two) == len(ten) == 5  # token, roles, count, page, KSIC codes
+    assert len(two) == len(ten) == 6  # token, roles, page keys, page, KSIC codes, count
 
 
 # Detail ------------------------------------------------------------------------------------------
@@ -142,8 +142,7 @@ def test_workers_query_count_is_constant(api, personas):
         make_worker(i, personas.company_a)
     with CaptureQueriesContext(connection) as ten:
         assert api.get(url, as_=personas.manager).json()["count"] == 10
-    # token, roles, company, count, page, log row (PIPA)
-    assert len(two) == len(ten) == 6
+    assert len(two) == len(ten) == 7  # token, roles, company, page keys, page, count, access log
     assert PersonalDataAccess.objects.filter(purpose="api_company_workers").count() == 3
 
 

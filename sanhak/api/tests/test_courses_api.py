@@ -126,7 +126,7 @@ def test_course_list_query_count_is_constant(api, personas):
         make_course(f"C-{i:02d}", institution=personas.polytechnic, competencies=(("SM-AUT-03", 3),))
     with CaptureQueriesContext(connection) as ten:
         assert len(api.get("/api/courses").json()["items"]) == 10
-    assert len(two) == len(ten) == 3  # count, page, competencies
+    assert len(two) == len(ten) == 4  # page keys, page, competencies, count
 
 
 def test_course_detail(api, shop, personas):
@@ -241,7 +241,7 @@ def test_offering_list_query_count_is_constant(api, personas):
         add(i)
     with CaptureQueriesContext(connection) as ten:
         assert api.get("/api/offerings").json()["count"] == 10
-    assert len(two) == len(ten) == 4  # count, page, competencies, instructors
+    assert len(two) == len(ten) == 5  # page keys, page, competencies, instructors, count
 
 
 def test_offering_detail_with_sessions(api, shop):

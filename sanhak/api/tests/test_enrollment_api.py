@@ -498,7 +498,7 @@ def test_list_query_count_is_constant(api, shop, personas, who):
         enrollment_apply(offering=shop.robot_offering, trainee=w)
     with CaptureQueriesContext(connection) as ten:
         assert api.get("/api/enrollments", as_=caller).json()["count"] == 10
-    assert len(two) == len(ten) == 5  # token, roles, count, page, access log
+    assert len(two) == len(ten) == 6  # token, roles, page keys, page, count, access log
 
 
 def test_detail(api, three, personas):
@@ -544,3 +544,14 @@ def test_detail_is_404_for_others(api, three, personas, who):
     response = api.get(f"/api/enrollments/{three['worker'].pk}", as_=getattr(personas, who))
     assert response.status_code == 404
     assert response.json() == ENROLLMENT_NOT_FOUND
+
+
+def test_a_page_far_into_the_list_has_the_rows_of_that_offset_in_order(api, personas, catalog):
+    """Pages are read as keys first, then rows: the same items, in the list's order, as one query."""
+    enrollment_apply(offering=catalog.robot_offering, trainee=personas.worker)
+    enrollment_apply(offering=catalog.molding_offering, trainee=personas.worker)
+    enrollment_apply(offering=catalog.robot_offering, trainee=personas.student)
+    expected = list(Enrollment.objects.order_by("created_at", "id").values_list("id", flat=True))
+    pages = [api.get("/api/enrollments", as_=personas.admin, limit=2, offset=offset).json() for offset in (0, 2, 4)]
+    assert [[item["id"] for item in page["items"]] for page in pages] == [expected[:2], expected[2:], []]
+    assert [page["count"] for page in pages] == [3, 3, 3]

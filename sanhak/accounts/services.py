@@ -184,18 +184,11 @@ def user_export_record(*, user: User) -> str:
 
 def accesses_about(user: User) -> Any:
     """The access-log rows in which someone else viewed `user` (a row lists up to 1,000 people)."""
-    from django.db import connection
-    from django.db.models import BooleanField
-    from django.db.models.expressions import RawSQL
-
+    from sanhak.common.audit import naming
     from sanhak.common.models import PersonalDataAccess
 
     rows = PersonalDataAccess.objects.exclude(viewer=user).select_related("viewer").order_by("created_at", "id")
-    if connection.vendor == "postgresql":
-        return rows.filter(subject_ids__contains=[user.pk])
-    # SQLite has no JSON containment lookup: look through the array. Constant SQL, the id a parameter.
-    sql = 'EXISTS (SELECT 1 FROM json_each("common_personaldataaccess"."subject_ids") WHERE value = %s)'
-    return rows.filter(RawSQL(sql, [user.pk], output_field=BooleanField()))  # noqa: S611 - placeholders only
+    return naming(rows, user.pk)
 
 
 class InvitationTokenGenerator(PasswordResetTokenGenerator):

@@ -4,7 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
+from django.db import connection
+from django.db.models import BooleanField, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import HttpRequest
 
 from sanhak.accounts.models import User
@@ -36,3 +40,13 @@ def personal_data_viewed(
         path=request.path[:300],
         ip_address=client_ip(request),
     )
+
+
+def naming(rows: QuerySet[PersonalDataAccess], person_id: int) -> QuerySet[PersonalDataAccess]:
+    """The access-log rows among `rows` whose subjects include `person_id` (a row lists up to 1,000)."""
+    if connection.vendor == "postgresql":
+        return rows.filter(subject_ids__contains=[person_id])
+    # SQLite has no JSON containment lookup: look through the array. Constant SQL, the id a parameter.
+    sql = 'EXISTS (SELECT 1 FROM json_each("common_personaldataaccess"."subject_ids") WHERE value = %s)'
+    found: Any = RawSQL(sql, [person_id], output_field=BooleanField())  # noqa: S611 - placeholders only
+    return rows.filter(found)

@@ -82,3 +82,41 @@ def test_the_access_log_list_filters_by_period_and_searches_by_viewer(client, pe
         [personas.coordinator.pk, personas.manager.pk]
     )
     assert "203.0.113.9" in today.content.decode()
+
+
+def test_searching_a_persons_email_finds_who_viewed_their_data(client, personas, rf):
+    def view(viewer, purpose, subjects):
+        request = rf.get("/x/")
+        request.user = viewer
+        personal_data_viewed(request=request, purpose=purpose, subject_ids=subjects)
+
+    view(personas.coordinator, "roster", [personas.worker.pk, personas.student.pk])
+    view(personas.manager, "company_workers", [personas.worker.pk, personas.worker2.pk])
+    view(personas.coordinator, "roster", [personas.student.pk])
+    client.force_login(personas.admin)
+    url = reverse("admin:common_personaldataaccess_changelist")
+    found = client.get(url, {"q": "WORKER@sanhak.test"})
+    assert sorted((r.viewer_id, r.purpose) for r in found.context["cl"].result_list) == sorted(
+        [(personas.coordinator.pk, "roster"), (personas.manager.pk, "company_workers")]
+    )
+    # as a viewer too: the rows the coordinator wrote
+    by_viewer = client.get(url, {"q": "coordinator@sanhak.test"})
+    assert [r.viewer_id for r in by_viewer.context["cl"].result_list] == [personas.coordinator.pk] * 2
+
+
+def test_the_purpose_filter_lists_the_recent_purposes_and_filters(client, personas, rf):
+    request = rf.get("/x/")
+    request.user = personas.coordinator
+    personal_data_viewed(request=request, purpose="roster", subject_ids=[personas.worker.pk])
+    personal_data_viewed(request=request, purpose="attendance", subject_ids=[personas.worker.pk])
+    old = PersonalDataAccess.objects.create(
+        viewer=personas.manager, purpose="long_ago", subject_count=1, subject_ids=[personas.worker.pk], path="/y/"
+    )
+    PersonalDataAccess.objects.filter(pk=old.pk).update(created_at=timezone.now() - timezone.timedelta(days=40))
+    client.force_login(personas.admin)
+    url = reverse("admin:common_personaldataaccess_changelist")
+    listing = client.get(url)
+    purposes = next(f for f in listing.context["cl"].filter_specs if getattr(f, "parameter_name", "") == "purpose")
+    assert [value for value, _label in purposes.lookup_choices] == ["attendance", "roster"]
+    filtered = client.get(url, {"purpose": "attendance"})
+    assert [r.purpose for r in filtered.context["cl"].result_list] == ["attendance"]

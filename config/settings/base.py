@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -17,6 +18,18 @@ def env_bool(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_count(name: str, default: int) -> int:
+    """A whole number ≥ 0 from the environment; anything else stops the start with the variable's name."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number of 0 or more, not {value!r} / {name}는 0 이상의 정수여야 합니다"
+        )
+    return int(value)
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -147,7 +160,7 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 # Reverse proxies of our own in front of the app (nginx, a load balancer): how many X-Forwarded-For
 # entries to trust, from the right. The client's address goes into the PIPA access log and the throttle.
-SANHAK_TRUSTED_PROXIES = int(os.environ.get("SANHAK_TRUSTED_PROXIES", "0"))
+SANHAK_TRUSTED_PROXIES = env_count("SANHAK_TRUSTED_PROXIES", 0)
 AXES_CLIENT_IP_CALLABLE = "sanhak.common.client_ip.client_ip"
 
 LANGUAGE_CODE = "ko"

@@ -78,3 +78,18 @@ def test_login_throttling_locks_out_the_client_not_everyone_behind_the_proxy(cli
     worker = {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
     ok = client.post(login, {"username": "worker@sanhak.test", "password": DEMO_PASSWORD}, **worker)
     assert (ok.status_code, ok["Location"]) == (302, reverse("home"))
+
+
+def test_the_proxy_count_setting_is_a_whole_number(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from config.settings.base import env_count
+
+    monkeypatch.delenv("SANHAK_TRUSTED_PROXIES", raising=False)
+    assert env_count("SANHAK_TRUSTED_PROXIES", 0) == 0
+    monkeypatch.setenv("SANHAK_TRUSTED_PROXIES", " 2 ")
+    assert env_count("SANHAK_TRUSTED_PROXIES", 0) == 2
+    for bad in ("-1", "one", "1.5"):
+        monkeypatch.setenv("SANHAK_TRUSTED_PROXIES", bad)
+        with pytest.raises(ImproperlyConfigured, match="SANHAK_TRUSTED_PROXIES must be a whole number"):
+            env_count("SANHAK_TRUSTED_PROXIES", 0)

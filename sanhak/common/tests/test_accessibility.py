@@ -58,7 +58,13 @@ def test_main_pages_have_no_accessibility_violations(live_server, personas, cata
         ],
         "manager@sanhak.test": ["/", f"/courses/offerings/{offering}/", "/companies/mine/", "/enrollment/company/"],
         "coordinator@sanhak.test": ["/", f"/enrollment/offerings/{offering}/roster/", "/enrollment/queue/"],
-        "worker@sanhak.test": ["/", "/enrollment/my/", "/accounts/profile/", "/credentials/mine/"],
+        "worker@sanhak.test": [
+            "/",
+            "/enrollment/my/",
+            "/accounts/profile/",
+            "/accounts/profile/password/",
+            "/credentials/mine/",
+        ],
         "admin@sanhak.test": ["/companies/", "/companies/import/"],
     }
     found = []

@@ -1,0 +1,37 @@
+"""Changing one's password in a real browser: profile → change → log out → log in with the new one."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from sanhak.common import browser
+from sanhak.common.browser import browser_page, chromium_available, logout
+from sanhak.common.personas import DEMO_PASSWORD
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not chromium_available() and os.environ.get("CI") != "true", reason="Debian chromium not installed"
+    ),
+]
+
+NEW = "a-new-long-pass-2027"
+
+
+def test_worker_changes_password_and_logs_in_with_it(live_server, personas):
+    base = live_server.url
+    with browser_page() as page:
+        browser.login(page, base, "worker@sanhak.test", DEMO_PASSWORD)
+        page.goto(f"{base}/accounts/profile/")
+        page.get_by_role("link", name="비밀번호 변경").click()
+        page.get_by_label("기존 비밀번호").fill(DEMO_PASSWORD)
+        page.get_by_label("새 비밀번호:", exact=True).fill(NEW)
+        page.get_by_label("새 비밀번호 (확인)").fill(NEW)
+        page.get_by_role("button", name="변경").click()
+        page.get_by_text("비밀번호를 변경했습니다").wait_for()
+        logout(page)
+        browser.login(page, base, "worker@sanhak.test", NEW)
+        assert page.get_by_role("link", name="내 강좌").is_visible()

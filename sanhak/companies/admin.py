@@ -17,6 +17,7 @@ class KsicCodeAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "level"]
     search_fields = ["code", "name"]
     list_filter = ["level"]
+    autocomplete_fields = ["parent"]
 
 
 admin.site.register(IndustrialComplex)

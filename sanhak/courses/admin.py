@@ -15,7 +15,7 @@ class CourseAdmin(admin.ModelAdmin):
     search_fields = ["code", "title_ko"]
     list_filter = ["institution", "track", "mode"]
     inlines = [CourseCompetencyInline]
-    filter_horizontal = ["prerequisites"]
+    autocomplete_fields = ["prerequisites"]  # thousands of courses: searched, not listed
 
     def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
         """Title, description and competencies feed the catalog search index: rebuild it after an edit."""

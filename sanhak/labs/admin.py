@@ -40,7 +40,7 @@ class EquipmentAdmin(admin.ModelAdmin):
     list_filter = ["type", "status", "facility__institution"]
     search_fields = ["code", "name"]
     raw_id_fields = ["responsible"]
-    filter_horizontal = ["required_courses"]
+    autocomplete_fields = ["required_courses"]  # thousands of courses: searched, not listed
     inlines = [BlackoutInline]
 
 
@@ -55,6 +55,7 @@ class TrainingRecordAdmin(PersonalDataAdmin):
     list_display = ["user", "course", "completed_on", "recorded_by"]
     list_select_related = ["user", "course", "recorded_by"]
     raw_id_fields = ["user", "recorded_by"]
+    autocomplete_fields = ["course"]
 
 
 @admin.register(Reservation)

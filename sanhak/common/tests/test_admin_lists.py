@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -99,3 +100,43 @@ def test_every_admin_record_page_opens(admin_client):
         if response.status_code != 200:
             failed[opts.label] = response.status_code
     assert failed == {}
+
+
+# Tables that run to thousands of rows or more at the national scale: a form must not list them in a <select>.
+LARGE = {
+    "accounts.User",
+    "companies.Company",
+    "companies.KsicCode",
+    "courses.Course",
+    "courses.Offering",
+    "courses.Session",
+    "enrollment.Enrollment",
+    "labs.Reservation",
+    "credentials.IssuedCredential",
+}
+
+
+def test_admin_forms_search_large_tables_instead_of_listing_them(rf, personas):
+    request = rf.get("/admin/")
+    request.user = personas.admin
+    listed = {}
+    admins = [(m, a) for m, a in admin.site._registry.items()]
+    admins += [(i.model, i) for _m, a in admin.site._registry.items() for i in a.get_inline_instances(request)]
+    for model, model_admin in admins:
+        if not (
+            model_admin.has_add_permission(request, *([None] if hasattr(model_admin, "parent_model") else []))
+            or model_admin.has_change_permission(request)
+        ):
+            continue  # read-only: shown as text
+        searched = {*model_admin.raw_id_fields, *model_admin.autocomplete_fields, *model_admin.readonly_fields}
+        # the add form's fields and the change form's (UserAdmin declares both)
+        shown = set(flatten_fieldsets(model_admin.get_fieldsets(request)))
+        shown |= set(flatten_fieldsets(model_admin.fieldsets or []))
+        for field in model._meta.get_fields():
+            if not (field.is_relation and field.concrete and field.editable) or field.auto_created:
+                continue
+            if field.related_model is getattr(model_admin, "parent_model", None):
+                continue  # an inline's link to the record it is shown in
+            if field.related_model._meta.label in LARGE and field.name in shown and field.name not in searched:
+                listed.setdefault(f"{type(model_admin).__name__} ({model._meta.label})", []).append(field.name)
+    assert listed == {}

@@ -134,6 +134,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.has_role(Role.INSTRUCTOR)
 
     @property
+    def is_council_member(self) -> bool:
+        return self.has_role(Role.COUNCIL_MEMBER)
+
+    @property
     def is_company_manager(self) -> bool:
         return self.has_role(Role.COMPANY_MANAGER)
 

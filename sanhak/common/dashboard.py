@@ -31,7 +31,8 @@ def _status_counts(qs: Any) -> dict[str, int]:
     return _every_status(qs.values("status").annotate(n=Count("id")).order_by().values_list("status", "n"))
 
 
-def admin_panel() -> dict[str, Any]:
+def program_overview() -> dict[str, Any]:
+    """The program's figures (counts only, nobody's personal data): program admins and council members."""
     return {
         "companies": Company.objects.count(),
         "trainees": User.objects.filter(roles__role=Role.TRAINEE).count(),
@@ -173,8 +174,8 @@ def home_context(user: Any) -> dict[str, Any]:
     if not getattr(user, "is_authenticated", False):
         return {}
     ctx: dict[str, Any] = {}
-    if user.is_program_admin:
-        ctx["admin_panel"] = admin_panel()
+    if user.is_program_admin or user.is_council_member:
+        ctx["overview"] = program_overview()
     if user.is_coordinator:
         ctx["coordinator_panel"] = coordinator_panel(user)
     if user.is_instructor:

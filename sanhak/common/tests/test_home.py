@@ -102,3 +102,23 @@ def test_nul_in_form_post_is_rejected(client, personas):
         "/accounts/login/", "username=a%00b&password=x", content_type="application/x-www-form-urlencoded"
     )
     assert response.status_code == 400
+
+
+def test_a_council_member_sees_the_programs_figures_and_no_admin_links(client, personas, catalog):
+    from sanhak.accounts.models import Role, RoleAssignment, User
+
+    member = User.objects.create_user(email="council@sanhak.test", password="x-long-password-3", name="정위원")
+    RoleAssignment.objects.create(user=member, role=Role.COUNCIL_MEMBER)
+    enrollment_apply(offering=catalog.robot_offering, trainee=personas.worker)
+    client.force_login(member)
+    response = client.get(reverse("home"))
+    html = response.content.decode()
+    assert "<h2>사업 현황</h2>" in html
+    overview = response.context["overview"]
+    assert (overview["companies"], overview["courses"]) == (2, 3)
+    assert overview["enrollment_counts"]["pending"] == 1
+    assert reverse("companies:import") not in html  # the program office's tools stay theirs
+    assert reverse("enrollment:queue") not in html
+    assert f'href="{reverse("competencies:list")}"' in html
+    assert personas.worker.name not in html  # counts only, no names
+    assert PersonalDataAccess.objects.count() == 0

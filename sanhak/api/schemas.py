@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from django.db.models import QuerySet
+from django.db.models.query import ModelIterable
 from django.http import HttpRequest
 from ninja import Field, P, PathEx, Schema
 from ninja.pagination import LimitOffsetPagination
@@ -53,8 +54,12 @@ class Pagination(LimitOffsetPagination):
         offset: int = Field(0, ge=0, le=1_000_000_000)
 
     def paginate_queryset(self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any) -> Any:
-        if not isinstance(queryset, QuerySet):
-            return super().paginate_queryset(queryset, pagination, request, **params)
+        if (
+            not isinstance(queryset, QuerySet)
+            or queryset.query.combinator
+            or queryset._iterable_class is not ModelIterable
+        ):
+            return super().paginate_queryset(queryset, pagination, request, **params)  # lists, unions, values()
         offset, limit = pagination.offset, min(pagination.limit, self.max_limit)
         keys = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
         rows = {row.pk: row for row in queryset.order_by().filter(pk__in=keys)} if keys else {}

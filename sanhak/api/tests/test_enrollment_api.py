@@ -555,3 +555,18 @@ def test_a_page_far_into_the_list_has_the_rows_of_that_offset_in_order(api, pers
     pages = [api.get("/api/enrollments", as_=personas.admin, limit=2, offset=offset).json() for offset in (0, 2, 4)]
     assert [[item["id"] for item in page["items"]] for page in pages] == [expected[:2], expected[2:], []]
     assert [page["count"] for page in pages] == [3, 3, 3]
+
+
+def test_pages_of_plain_lists_and_values_querysets_are_sliced_as_before(personas, catalog, rf):
+    from sanhak.api.schemas import Pagination
+    from sanhak.courses.models import Course
+
+    paginator = Pagination()
+    page = Pagination.Input(limit=2, offset=1)
+    request = rf.get("/")
+    codes = list(Course.objects.order_by("code").values_list("code", flat=True))
+    rows = Course.objects.order_by("code").values("code")
+    assert list(paginator.paginate_queryset(rows, page, request)["items"]) == [{"code": c} for c in codes[1:3]]
+    assert paginator.paginate_queryset(codes, page, request) == {"items": codes[1:3], "count": len(codes)}
+    models = paginator.paginate_queryset(Course.objects.order_by("code"), page, request)
+    assert [c.code for c in models["items"]] == codes[1:3]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +25,20 @@ CHROMIUM_ARGS = [
 
 def chromium_available() -> bool:
     return Path(CHROMIUM).exists()
+
+
+def browser_test_marks() -> list[Any]:
+    """The marks of a module of browser tests (`pytestmark = browser_test_marks()`): a live server, so
+    real transactions; skipped where Debian's Chromium is missing, except under CI, where it must run."""
+    import pytest
+
+    return [
+        pytest.mark.browser,
+        pytest.mark.django_db(transaction=True),
+        pytest.mark.skipif(
+            not chromium_available() and os.environ.get("CI") != "true", reason="Debian chromium not installed"
+        ),
+    ]
 
 
 @contextmanager

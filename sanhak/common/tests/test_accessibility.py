@@ -4,20 +4,10 @@ wider than the screen (wide tables scroll inside their own box)."""
 
 from __future__ import annotations
 
-import os
-
-import pytest
-
-from sanhak.common.browser import browser_page, chromium_available, login, logout
+from sanhak.common.browser import browser_page, browser_test_marks, login, logout
 from sanhak.common.personas import DEMO_PASSWORD
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not chromium_available() and os.environ.get("CI") != "true", reason="Debian chromium not installed"
-    ),
-]
+pytestmark = browser_test_marks()
 
 
 PHONE, DESKTOP = {"width": 375, "height": 800}, {"width": 1280, "height": 900}

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import os
-
-import pytest
 from django.db import connections
 
 from sanhak.accounts.models import User
-from sanhak.common.browser import browser_page, chromium_available
+from sanhak.common.browser import browser_page, browser_test_marks
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not chromium_available() and os.environ.get("CI") != "true", reason="Debian chromium not installed"
-    ),
-]
+pytestmark = browser_test_marks()
 
 
 def test_a_connection_opened_inside_the_browser_block_is_closed_with_it(personas):

@@ -4,24 +4,16 @@ mapping the platform suggests, and the gap view counts the need."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 
-import pytest
 from django.utils import timezone
 
 from sanhak.common import browser
-from sanhak.common.browser import browser_page, chromium_available, logout
+from sanhak.common.browser import browser_page, browser_test_marks, logout
 from sanhak.common.personas import DEMO_PASSWORD
 from sanhak.demand.models import NeedStatement
 from sanhak.demand.services import survey_round_open
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not chromium_available() and os.environ.get("CI") != "true", reason="Debian chromium not installed"
-    ),
-]
+pytestmark = browser_test_marks()
 
 NEED = "설비가 멈추면 왜 멈췄는지 아무도 몰라서 매번 반나절씩 라인이 서요."
 

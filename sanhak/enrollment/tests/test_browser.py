@@ -4,19 +4,11 @@ from __future__ import annotations
 
 import os
 
-import pytest
-
 from sanhak.common import browser
-from sanhak.common.browser import browser_page, chromium_available, logout
+from sanhak.common.browser import browser_page, browser_test_marks, logout
 from sanhak.common.personas import DEMO_PASSWORD
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not chromium_available() and os.environ.get("CI") != "true", reason="Debian chromium not installed"
-    ),
-]
+pytestmark = browser_test_marks()
 
 
 def login(page, base: str, email: str) -> None:  # type: ignore[no-untyped-def]

@@ -6,25 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-
-import pytest
 
 from sanhak.common import browser
-from sanhak.common.browser import browser_page, chromium_available
+from sanhak.common.browser import browser_page, browser_test_marks
 from sanhak.common.personas import DEMO_PASSWORD
 from sanhak.enrollment.models import Status
 from sanhak.learning.models import Completion
 from sanhak.learning.services import completions_decide_due
 from sanhak.learning.tests.factories import classroom_create
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not chromium_available() and os.environ.get("CI") != "true", reason="Debian chromium not installed"
-    ),
-]
+pytestmark = browser_test_marks()
 
 
 def test_trainee_watches_passes_completes_downloads_and_a_tampered_copy_fails(live_server, personas, catalog, tmp_path):

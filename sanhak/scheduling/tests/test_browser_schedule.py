@@ -3,27 +3,19 @@ read the proposal, accept it."""
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 
-import pytest
 from django.db import connections
 
-from sanhak.common.browser import browser_page, chromium_available
+from sanhak.common.browser import browser_page, browser_test_marks
 from sanhak.common.personas import DEMO_PASSWORD
 from sanhak.courses.models import Session
 from sanhak.scheduling import jobs
 from sanhak.scheduling.models import SchedulingRun
 from sanhak.scheduling.tests.factories import TERM
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not chromium_available() and os.environ.get("CI") != "true", reason="Debian chromium not installed"
-    ),
-]
+pytestmark = browser_test_marks()
 
 
 def test_coordinator_schedules_and_accepts(live_server, personas, term):  # type: ignore[no-untyped-def]

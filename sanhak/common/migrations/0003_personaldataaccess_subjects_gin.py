@@ -3,25 +3,18 @@
 grows by a row per view. Measured on the national demo data: no change to the roster's throughput,
 which writes a row per view. SQLite has no such index (it reads the arrays with json_each)."""
 
-from typing import Any
-
 from django.db import migrations
 
-
-def create_index(apps: Any, schema_editor: Any) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            "CREATE INDEX IF NOT EXISTS personaldataaccess_subjects_gin "
-            "ON common_personaldataaccess USING gin (subject_ids jsonb_path_ops)"
-        )
-
-
-def drop_index(apps: Any, schema_editor: Any) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP INDEX IF EXISTS personaldataaccess_subjects_gin")
+from sanhak.common.migration_ops import postgresql_only
 
 
 class Migration(migrations.Migration):
     dependencies = [("common", "0002_personaldataaccess_ip_address")]
 
-    operations = [migrations.RunPython(create_index, drop_index)]
+    operations = [
+        postgresql_only(
+            "CREATE INDEX IF NOT EXISTS personaldataaccess_subjects_gin "
+            "ON common_personaldataaccess USING gin (subject_ids jsonb_path_ops)",
+            "DROP INDEX IF EXISTS personaldataaccess_subjects_gin",
+        )
+    ]

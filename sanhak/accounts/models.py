@@ -14,14 +14,14 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from sanhak.common.i18n import in_language
+from sanhak.common.i18n import NamedInLanguage
 from sanhak.common.validators import reject_rrn, validate_phone
 
 if TYPE_CHECKING:
     from sanhak.companies.models import Company
 
 
-class Institution(models.Model):
+class Institution(NamedInLanguage, models.Model):
     class Kind(models.TextChoices):
         LEAD_UNIVERSITY = "lead_university", _("주관대학")
         PARTNER_UNIVERSITY = "partner_university", _("참여대학")
@@ -40,10 +40,6 @@ class Institution(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def name(self) -> str:
-        return in_language(self.name_ko, self.name_en)
 
 
 class UserManager(BaseUserManager["User"]):

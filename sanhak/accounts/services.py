@@ -11,12 +11,12 @@ from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.urls import reverse
-from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from sanhak.accounts.models import PrivacyConsent, Role, RoleAssignment, TraineeProfile, User
+from sanhak.common.i18n import in_site_language
 from sanhak.companies.models import Company, normalize_brn
 
 
@@ -218,7 +218,7 @@ def _invitation(*, name: str, by: User, company: Company, link: str) -> tuple[st
     of their own yet, and the e-mail must not depend on the manager's interface language (as with the
     notifications in enrollment.services)."""
     params = {"name": name, "inviter": by.name, "company": company.name, "link": link}
-    with translation.override(settings.LANGUAGE_CODE):
+    with in_site_language():
         subject = _("[sanhak] %(company)s에서 교육 플랫폼에 초대했습니다 / You are invited") % params
         body = (
             _(

@@ -24,8 +24,7 @@ from sanhak.accounts.forms import (
     TraineeSignupForm,
 )
 from sanhak.accounts.models import ApiToken, User
-from sanhak.common.client_ip import client_ip
-from sanhak.common.models import PersonalDataAccess
+from sanhak.common.audit import own_record_exported
 from sanhak.common.permissions import AuthedRequest, login_required_view
 
 
@@ -153,14 +152,7 @@ def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required_view
 def export_my_record(request: AuthedRequest) -> HttpResponse:
     body = services.user_export_record(user=request.user)
-    PersonalDataAccess.objects.create(
-        viewer=request.user,
-        purpose="self_export",
-        subject_count=1,
-        subject_ids=[request.user.pk],
-        path=request.path,
-        ip_address=client_ip(request),
-    )
+    own_record_exported(request, request.user)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="sanhak-my-record.json"'
     return response

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sanhak.accounts.models import User
 from sanhak.common.admin_audit import PersonalDataAdmin
+from sanhak.common.admin_site import ViewOnlyAdmin
 from sanhak.common.audit import naming
 from sanhak.common.models import Notification, PersonalDataAccess
 
@@ -38,7 +39,7 @@ class RecentPurposeFilter(admin.SimpleListFilter):
 
 
 @admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(admin.ModelAdmin):
+class PersonalDataAccessAdmin(ViewOnlyAdmin):
     """The access log, for the program office's periodic review (접속기록 점검): by period, purpose, viewer
     (search by e-mail or name), page or address; searching a person's exact e-mail also finds the rows
     in which their data was shown ("who looked at this trainee?")."""
@@ -61,14 +62,8 @@ class PersonalDataAccessAdmin(admin.ModelAdmin):
             found = found | naming(queryset, person)
         return found, may_have_duplicates
 
-    # The access log is evidence: nobody adds, changes or deletes its rows, not even a superuser.
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    # The access log is evidence: nobody deletes its rows either, not even a superuser.
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 

@@ -25,6 +25,17 @@ def may_use_admin(user: Any) -> bool:
     return bool(user.is_staff or user.is_superuser or user.is_program_admin)
 
 
+class ViewOnlyAdmin(admin.ModelAdmin):
+    """Records changed only through the platform's services, where the rules are checked (bookings,
+    signed credentials) or never (the access log): shown here, not added or edited."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class AdminLoginForm(AdminAuthenticationForm):
     error_messages = {
         **AdminAuthenticationForm.error_messages,

@@ -30,8 +30,16 @@ def personal_data_viewed(
         viewer = request.user
     own = viewer.pk if viewer is not None else None
     ids = sorted({pk for pk in subject_ids if pk is not None and pk != own})
-    if not ids:
-        return
+    if ids:
+        _write(request, viewer, purpose, ids)
+
+
+def own_record_exported(request: HttpRequest, user: User) -> None:
+    """A person downloaded their own record (`accounts:export`): logged too, naming them as its subject."""
+    _write(request, user, "self_export", [user.pk])
+
+
+def _write(request: HttpRequest, viewer: User | None, purpose: str, ids: list[int]) -> None:
     _log(
         viewer=viewer,
         purpose=purpose,

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from sanhak.common.i18n import in_language
+from sanhak.common.i18n import NamedInLanguage, in_language
 
 
 class NcsLevel(models.Model):
@@ -23,7 +23,7 @@ class NcsLevel(models.Model):
         return f"NCS {self.level}"
 
 
-class Track(models.Model):
+class Track(NamedInLanguage, models.Model):
     """R&D personnel (6–8), technical personnel (4–6), skilled workers (2–4)."""
 
     code = models.SlugField(_("코드"), max_length=20, primary_key=True)
@@ -43,10 +43,6 @@ class Track(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def name(self) -> str:
-        return in_language(self.name_ko, self.name_en)
 
 
 class NcsUnit(models.Model):
@@ -75,7 +71,7 @@ class NcsUnit(models.Model):
         return f"{self.name} ({self.code}, {self.level})"
 
 
-class Competency(models.Model):
+class Competency(NamedInLanguage, models.Model):
     code = models.CharField(_("코드"), max_length=20, unique=True)
     domain_ko = models.CharField(_("영역"), max_length=60)
     domain_en = models.CharField(_("영역(영문)"), max_length=80)
@@ -101,10 +97,6 @@ class Competency(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
-
-    @property
-    def name(self) -> str:
-        return in_language(self.name_ko, self.name_en)
 
     @property
     def domain(self) -> str:

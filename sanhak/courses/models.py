@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from sanhak.common.i18n import in_language
+from sanhak.common.i18n import NamedInLanguage, in_language
 from sanhak.common.models import TimeStampedModel
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ class Mode(models.TextChoices):
     BLENDED = "blended", _("블렌디드")
 
 
-class Program(models.Model):
+class Program(NamedInLanguage, models.Model):
     name_ko = models.CharField(_("이름"), max_length=150)
     name_en = models.CharField(_("영문 이름"), max_length=200, blank=True)
     track = models.ForeignKey("competencies.Track", on_delete=models.PROTECT, related_name="programs")
@@ -39,10 +39,6 @@ class Program(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def name(self) -> str:
-        return in_language(self.name_ko, self.name_en)
 
 
 class Course(TimeStampedModel):

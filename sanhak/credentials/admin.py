@@ -1,9 +1,7 @@
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from sanhak.common.admin_audit import PersonalDataAdmin
+from sanhak.common.admin_site import ViewOnlyAdmin
 from sanhak.credentials.models import IssuedCredential, IssuerKey, StatusEntry
 
 
@@ -23,16 +21,10 @@ class StatusEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(IssuedCredential)
-class IssuedCredentialAdmin(PersonalDataAdmin):
+class IssuedCredentialAdmin(ViewOnlyAdmin, PersonalDataAdmin):
     """Read-only: a credential is signed when issued (`credentials.services`) and revoked through its
     status entry; the admin shows it."""
 
     subject = "recipient_id"
     list_display = ["id", "institution", "created_at"]
     readonly_fields = ["id", "institution", "status_entry", "document", "created_at"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -11,3 +11,8 @@ class RejectForm(forms.Form):
         validators=[reject_rrn],
         error_messages={"required": _("반려 사유를 입력하세요. / A reason is required to reject.")},
     )
+
+    def refusal(self, missing: str) -> str:
+        """What an invalid rejection is told: the reason's own refusal (a resident registration number),
+        else `missing`, the page's wording for a reason left out."""
+        return str(self.errors["reason"][0]) if self.has_error("reason", "rrn") else missing

@@ -6,16 +6,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from sanhak.accounts.models import Role
 from sanhak.common.errors import ConflictError, DomainError
+from sanhak.common.i18n import in_site_language
 from sanhak.common.notifications import notification_send
 from sanhak.courses.models import Offering
 from sanhak.enrollment.models import Enrollment, Source, Status
@@ -125,7 +125,7 @@ def _notify_decision(enrollment: Enrollment, message: str, **params: str) -> Non
     """Tell the trainee. `message` is marked with gettext_noop and translated here, in the site's
     language: the text is stored and e-mailed to the trainee, so it must not depend on the interface
     language of whoever made the decision (an English-speaking coordinator)."""
-    with translation.override(settings.LANGUAGE_CODE):
+    with in_site_language():
         text = _(message) % params
     notification_send(user=enrollment.trainee, message=text, url=reverse("enrollment:my_courses"))
 

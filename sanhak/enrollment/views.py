@@ -138,8 +138,7 @@ def reject(request: AuthedRequest, pk: int) -> HttpResponse:
     enrollment = access.enrollment_manageable(request.user, pk)
     form = RejectForm(request.POST)
     if not form.is_valid():
-        missing = _("반려 사유를 입력하세요. / A reason is required to reject.")
-        messages.error(request, str(form.errors["reason"][0]) if form.has_error("reason", "rrn") else missing)
+        messages.error(request, form.refusal(_("반려 사유를 입력하세요. / A reason is required to reject.")))
         return _back(request, "enrollment:roster", pk=enrollment.offering_id)
     try:
         services.enrollment_reject(enrollment=enrollment, by=request.user, reason=form.cleaned_data["reason"])

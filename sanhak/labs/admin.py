@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from sanhak.common.admin_audit import PersonalDataAdmin
+from sanhak.common.admin_site import ViewOnlyAdmin
 from sanhak.labs.models import (
     Blackout,
     BookingRules,
@@ -59,15 +60,9 @@ class TrainingRecordAdmin(PersonalDataAdmin):
 
 
 @admin.register(Reservation)
-class ReservationAdmin(PersonalDataAdmin):
+class ReservationAdmin(ViewOnlyAdmin, PersonalDataAdmin):
     """Read-only: bookings go through the pages and the API, where the rules are checked."""
 
     list_display = ["equipment", "user", "starts_at", "ends_at", "status"]
     list_filter = ["status", "equipment__type"]
     raw_id_fields = ["equipment", "user", "created_by", "decided_by", "session", "company", "series"]
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from sanhak.common.i18n import in_language
+from sanhak.common.i18n import NamedInLanguage
 from sanhak.common.models import TimeStampedModel
 from sanhak.common.validators import reject_rrn
 
@@ -57,7 +57,7 @@ class BookingRules(models.Model):
         return self.name
 
 
-class EquipmentType(models.Model):
+class EquipmentType(NamedInLanguage, models.Model):
     code = models.SlugField(_("코드"), max_length=40, unique=True)
     name_ko = models.CharField(_("이름"), max_length=100)
     name_en = models.CharField(_("영문 이름"), max_length=150, blank=True)
@@ -72,10 +72,6 @@ class EquipmentType(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def name(self) -> str:
-        return in_language(self.name_ko, self.name_en)
 
 
 class Facility(TimeStampedModel):

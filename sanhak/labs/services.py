@@ -17,12 +17,13 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Subquery
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from sanhak.accounts.models import Role, TraineeProfile, User
 from sanhak.common.errors import ConflictError, DomainError
+from sanhak.common.i18n import in_site_language
 from sanhak.common.notifications import notification_send
 from sanhak.courses.models import Course, Session
 from sanhak.enrollment.models import Enrollment
@@ -341,16 +342,10 @@ def _lock(*, user: User, equipment: Sequence[Equipment]) -> _Locked:
     return _Locked({pk: frozenset(ids) for pk, ids in required.items()}, employer_id)
 
 
-def _in_site_language() -> translation.override:
-    """Notifications are stored and e-mailed, so they are written in the site's language, not in the
-    interface language of whoever caused them (as in enrollment.services._notify_decision)."""
-    return translation.override(settings.LANGUAGE_CODE)
-
-
 def _tell_booker(reservation: Reservation, msgid: str, **extra: str) -> None:
     """The booker's notification about their booking (`msgid` with the equipment's `name`, the `when`
     and `extra`), in the site language."""
-    with _in_site_language():
+    with in_site_language():
         when = when_text(reservation.starts_at, reservation.ends_at)
         notification_send(
             user=reservation.user,
@@ -367,14 +362,13 @@ def _notify_managers_of_pending(reservations: Sequence[Reservation]) -> None:
     managers = User.objects.filter(
         roles__role=Role.LAB_MANAGER, roles__institution_id=first.equipment.facility.institution_id
     ).distinct()
+    with in_site_language():
+        message = _("장비 예약 승인 요청: %(name)s %(when)s / Booking to approve: %(name)s %(when)s") % {
+            "name": first.equipment.name,
+            "when": when_text(first.starts_at, first.ends_at),
+        }
     for manager in managers:
-        with _in_site_language():
-            notification_send(
-                user=manager,
-                message=_("장비 예약 승인 요청: %(name)s %(when)s / Booking to approve: %(name)s %(when)s")
-                % {"name": first.equipment.name, "when": when_text(first.starts_at, first.ends_at)},
-                url=reverse("labs:queue"),
-            )
+        notification_send(user=manager, message=message, url=reverse("labs:queue"))
 
 
 @transaction.atomic
@@ -874,14 +868,12 @@ def equipment_status_set(
     equipment.save(update_fields=["status", "status_reason", "expected_return", "updated_at"])
     if status != EquipmentStatus.AVAILABLE:
         affected = Reservation.objects.blocking().filter(equipment=equipment, starts_at__gt=timezone.now())
-        for user_id in sorted(set(affected.values_list("user_id", flat=True))):
-            with _in_site_language():
-                notification_send(
-                    user=User.objects.get(pk=user_id),
-                    message=_(
-                        "예약한 장비 %(name)s을(를) 사용할 수 없게 되었습니다: %(reason)s / Equipment you booked is out of service: %(reason)s"
-                    )
-                    % {"name": equipment.name, "reason": equipment.status_reason},
-                    url=reverse("labs:mine"),
-                )
+        with in_site_language():
+            message = _(
+                "예약한 장비 %(name)s을(를) 사용할 수 없게 되었습니다: %(reason)s / Equipment you booked is out of service: %(reason)s"
+            ) % {"name": equipment.name, "reason": equipment.status_reason}
+        for user in User.objects.filter(pk__in=affected.values("user_id")).order_by(
+            "pk"
+        ):  # one query, not one a booker
+            notification_send(user=user, message=message, url=reverse("labs:mine"))
     return equipment

@@ -277,8 +277,7 @@ def _act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
         else:
             form = RejectForm(request.POST)
             if not form.is_valid():
-                missing = _("반려 사유를 입력하세요. / Give a reason for the rejection.")
-                messages.error(request, str(form.errors["reason"][0]) if form.has_error("reason", "rrn") else missing)
+                messages.error(request, form.refusal(_("반려 사유를 입력하세요. / Give a reason for the rejection.")))
                 return redirect("labs:queue")
             services.reservation_reject(reservation=reservation, by=request.user, reason=form.cleaned_data["reason"])
             messages.success(request, _("반려했습니다. / Rejected."))

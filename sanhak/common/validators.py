@@ -60,3 +60,24 @@ def validate_phone(value: str) -> None:
             _("전화번호 형식이 올바르지 않습니다(예: 010-1234-5678). / Enter a valid phone number."),
             code="invalid_phone",
         )
+
+
+# A business's nationwide number (대표번호): 15xx, 16xx or 18xx and four digits, no area code.
+_REPRESENTATIVE = re.compile(r"1[568][0-9]{2}(?: ?- ?| )?[0-9]{4}")
+
+
+def company_phone_is_valid(value: str) -> bool:
+    """A company's number: a Korean phone number (landline with its area code, 070, mobile) or a
+    nationwide business number such as 1588-1234."""
+    return phone_is_valid(value) or _REPRESENTATIVE.fullmatch(unicodedata.normalize("NFKC", value).strip()) is not None
+
+
+COMPANY_PHONE_MESSAGE = _(
+    "전화번호 형식이 올바르지 않습니다(예: 032-123-4567, 1588-1234). / "
+    "Enter a valid phone number (e.g. 032-123-4567, 1588-1234)."
+)
+
+
+def validate_company_phone(value: str) -> None:
+    if not company_phone_is_valid(value):
+        raise ValidationError(COMPANY_PHONE_MESSAGE, code="invalid_phone")

@@ -37,6 +37,7 @@ from sanhak.common.tabular import (
     read_table,
     too_long,
 )
+from sanhak.common.validators import COMPANY_PHONE_MESSAGE, company_phone_is_valid
 from sanhak.companies.models import Company, IndustrialComplex, KsicCode, brn_is_valid, normalize_brn
 from sanhak.companies.reference import DATA_DIR
 
@@ -167,10 +168,14 @@ def _parse_row(row: Row, table: Table, known_ksic: set[str], complex_default: st
         if problem:
             error(COMPLEX, problem)
         parsed.values["complex"] = complex_name
-    for column, field_name in ((PRODUCTS, "products"), (PHONE, "phone")):
-        value = text_field(column, field_name)
-        if value:
-            parsed.values[field_name] = value
+    products = text_field(PRODUCTS, "products")
+    if products:
+        parsed.values["products"] = products
+    phone = text_field(PHONE, "phone")
+    if phone and not company_phone_is_valid(phone):
+        error(PHONE, f"'{phone}': {COMPANY_PHONE_MESSAGE}")
+    elif phone:
+        parsed.values["phone"] = phone
 
     for column in KSIC_COLUMNS:
         for token in _KSIC_SPLIT.split(code_text(row.get(column), width=5)):

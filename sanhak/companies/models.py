@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from sanhak.common.models import TimeStampedModel
+from sanhak.common.validators import validate_company_phone
 
 BRN_WEIGHTS = (1, 3, 7, 1, 3, 7, 1, 3, 5)
 
@@ -116,7 +117,7 @@ class Company(TimeStampedModel):
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
     products = models.CharField(_("생산품"), max_length=300, blank=True)
-    phone = models.CharField(_("전화번호"), max_length=30, blank=True)
+    phone = models.CharField(_("전화번호"), max_length=30, blank=True, validators=[validate_company_phone])
 
     objects = CompanyQuerySet.as_manager()
 

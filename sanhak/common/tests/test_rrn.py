@@ -1,4 +1,5 @@
-"""Resident registration numbers (주민등록번호) are refused in free text; Korean phone numbers are checked."""
+"""Resident registration numbers (주민등록번호) are refused in free text; Korean phone numbers (people's and
+companies') are checked."""
 
 from __future__ import annotations
 
@@ -8,7 +9,14 @@ from ninja import Schema
 from pydantic import ValidationError as PydanticValidationError
 
 from sanhak.api.schemas import PersonalText
-from sanhak.common.validators import contains_rrn, phone_is_valid, reject_rrn, validate_phone
+from sanhak.common.validators import (
+    company_phone_is_valid,
+    contains_rrn,
+    phone_is_valid,
+    reject_rrn,
+    validate_company_phone,
+    validate_phone,
+)
 
 MESSAGE = "주민등록번호는 입력할 수 없습니다. / Do not enter a resident registration number."
 
@@ -124,3 +132,36 @@ def test_the_refusals_read_english_on_english_pages():
             validate_phone("12345")
         assert rrn.value.messages == ["Do not enter a resident registration number."]
         assert phone.value.messages == ["Enter a valid phone number (e.g. 010-1234-5678)."]
+
+
+COMPANY_PHONES = [
+    "032-123-4567",
+    "02-123-4567",
+    "070-1234-5678",
+    "+82 32-811-1234",
+    "1588-1234",
+    "1644 1234",
+    "18001234",
+]
+NOT_COMPANY_PHONES = ["1234-5678", "1588-123", "1588-12345", "032-1", "대표번호 1588-1234", "15881234 내선 2"]
+
+
+@pytest.mark.parametrize("value", COMPANY_PHONES)
+def test_company_numbers_include_nationwide_business_numbers(value):
+    assert company_phone_is_valid(value) is True
+    assert validate_company_phone(value) is None
+
+
+@pytest.mark.parametrize("value", NOT_COMPANY_PHONES)
+def test_other_text_is_no_company_number(value):
+    assert company_phone_is_valid(value) is False
+    with pytest.raises(ValidationError) as caught:
+        validate_company_phone(value)
+    assert (caught.value.code, caught.value.messages) == (
+        "invalid_phone",
+        [
+            "전화번호 형식이 올바르지 않습니다(예: 032-123-4567, 1588-1234). / "
+            "Enter a valid phone number (e.g. 032-123-4567, 1588-1234)."
+        ],
+    )
+    assert phone_is_valid("1588-1234") is False  # a person's number is never a nationwide one

@@ -314,6 +314,20 @@ def test_xlsx_with_number_cells():
     assert (companies["F-2"].employees, ksic(companies["F-2"])) == (2000, ["25921", "29229"])
 
 
+def test_a_malformed_phone_number_is_a_bad_row():
+    rows = [["공장관리번호", "회사명", "전화번호"], ["F-1", "정상기업", "1588-1234"], ["F-2", "번호오류", "032-1"]]
+    result = companies_import(data=csv_bytes(rows), filename="export.csv", dry_run=False)
+    assert result.errors == [
+        RowError(
+            3,
+            "전화번호",
+            "'032-1': 전화번호 형식이 올바르지 않습니다(예: 032-123-4567, 1588-1234). / "
+            "Enter a valid phone number (e.g. 032-123-4567, 1588-1234).",
+        )
+    ]
+    assert Company.objects.count() == 0
+
+
 BAD_HEADER = ["공장관리번호", "회사명", "사업자등록번호", "업종코드", "종업원합계"]
 BAD_ROWS = [
     ["F-1", "정상기업", "1234567891", "29229", "10"],  # 2 fine

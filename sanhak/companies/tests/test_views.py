@@ -61,6 +61,17 @@ def test_edit_rejects_unknown_ksic(client, personas):
     assert personas.company_a.name == "(주)남동정밀"
 
 
+def test_edit_rejects_a_malformed_phone_number(client, personas):
+    client.force_login(personas.manager)
+    body = client.post(
+        reverse("companies:edit", args=[personas.company_a.pk]),
+        {"name": "(주)남동정밀 새이름", "employees": 52, "ksic": "", "phone": "032-1"},
+    ).content.decode()
+    assert "전화번호 형식이 올바르지 않습니다(예: 032-123-4567, 1588-1234)." in body
+    personas.company_a.refresh_from_db()
+    assert (personas.company_a.name, personas.company_a.phone) == ("(주)남동정밀", "")
+
+
 def test_company_list_admin_only(client, personas):
     client.force_login(personas.admin)
     body = client.get(reverse("companies:list"), {"q": "고잔"}).content.decode()

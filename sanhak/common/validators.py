@@ -28,6 +28,8 @@ _RRN = re.compile(
 # Korean phone numbers: 0 and 8–10 more digits, or +82 and the same without the leading 0; hyphens and
 # spaces between digit groups.
 _PHONE = re.compile(r"(?:\+82[ -]?|0)[1-9][0-9]*(?:(?: ?- ?| )[0-9]+)*")
+# The area code written in parentheses, "(032) 123-4567" or "032)123-4567", reads as "032-123-4567".
+_AREA_IN_PARENTHESES = re.compile(r"^\(?(0[1-9][0-9]?)\) ?")
 
 
 def contains_rrn(value: str) -> bool:
@@ -46,7 +48,7 @@ def reject_rrn(value: str) -> None:
 
 def phone_is_valid(value: str) -> bool:
     """A Korean phone number: 9–11 digits counting the leading 0, optionally written +82 without it."""
-    text = unicodedata.normalize("NFKC", value).strip()
+    text = _AREA_IN_PARENTHESES.sub(r"\1-", unicodedata.normalize("NFKC", value).strip())
     if not _PHONE.fullmatch(text):
         return False
     digits = re.sub(r"[^0-9]", "", text)

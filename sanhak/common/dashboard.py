@@ -42,23 +42,29 @@ def program_overview() -> dict[str, Any]:
     }
 
 
+COORDINATOR_OFFERINGS_SHOWN = 15
+
+
 def coordinator_panel(user: User) -> dict[str, Any]:
+    """The coordinator's current and upcoming offerings, those with applications waiting for a decision
+    first (most waiting first), then by start date; the first 15 of them, and how many there are."""
     today = timezone.localdate()
     institution_ids = user.coordinated_institution_ids
+    current = Offering.objects.filter(course__institution_id__in=institution_ids, end_date__gte=today)
     offerings = (
-        Offering.objects.filter(course__institution_id__in=institution_ids, end_date__gte=today)
-        .select_related("course")
+        current.select_related("course")
         .annotate(
             pending=Count("enrollments", filter=Q(enrollments__status=Status.PENDING)),
             waitlisted=Count("enrollments", filter=Q(enrollments__status=Status.WAITLISTED)),
         )
-        .order_by("start_date", "id")[:15]
+        .order_by("-pending", "start_date", "id")[:COORDINATOR_OFFERINGS_SHOWN]
     )
     return {
         "pending_total": Enrollment.objects.filter(
             offering__course__institution_id__in=institution_ids, status=Status.PENDING
         ).count(),
         "offerings": list(offerings),
+        "offering_total": current.count(),
     }
 
 

@@ -15,6 +15,12 @@ def in_language(ko: str, en: str) -> str:
     return en if en and (get_language() or "").startswith("en") else ko
 
 
+def in_other_language(ko: str, en: str) -> str:
+    """The name `in_language` does not show, as a secondary label: the Korean on English pages, the
+    English (if any) on Korean ones."""
+    return ko if en and (get_language() or "").startswith("en") else en
+
+
 class NamedInLanguage:
     """Model mixin for reference data with `name_ko` and `name_en`: `name` in the page's language."""
 
@@ -24,6 +30,10 @@ class NamedInLanguage:
     @property
     def name(self) -> str:
         return in_language(self.name_ko, self.name_en)
+
+    @property
+    def name_other(self) -> str:
+        return in_other_language(self.name_ko, self.name_en)
 
 
 def in_site_language() -> translation.override:

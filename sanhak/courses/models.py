@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from sanhak.common.i18n import NamedInLanguage, in_language
+from sanhak.common.i18n import NamedInLanguage, in_language, in_other_language
 from sanhak.common.models import TimeStampedModel
 
 if TYPE_CHECKING:
@@ -81,6 +81,10 @@ class Course(TimeStampedModel):
     @property
     def title(self) -> str:
         return in_language(self.title_ko, self.title_en)
+
+    @property
+    def title_other(self) -> str:
+        return in_other_language(self.title_ko, self.title_en)
 
 
 class CourseCompetency(models.Model):

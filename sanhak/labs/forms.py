@@ -26,7 +26,7 @@ class BookingForm(forms.Form):
     purpose = forms.CharField(label=_("용도"), max_length=200, required=False, validators=[reject_rrn])
     project = forms.CharField(label=_("과제"), max_length=150, required=False, validators=[reject_rrn])
     weeks = forms.IntegerField(
-        label=_("매주 반복(주)"), min_value=1, max_value=26, initial=1, help_text=_("1이면 한 번만 / 1: once")
+        label=_("매주 반복(주)"), min_value=1, max_value=26, initial=1, help_text=_("1이면 한 번만 예약합니다.")
     )
 
     def clean(self) -> dict[str, Any]:

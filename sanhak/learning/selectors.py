@@ -68,6 +68,11 @@ class Figures:
             return None
         return sum(v or 0.0 for v in self.quiz_best.values()) / len(self.quiz_best)
 
+    @property
+    def quizzes_taken(self) -> int:
+        """How many of the quizzes that count have an attempt (the others count 0 in the average)."""
+        return sum(1 for v in self.quiz_best.values() if v is not None)
+
     def evidence(self, rule: CompletionRule) -> dict[str, Any]:
         """What a completion decision records, and whether each applicable condition was met."""
         checks: dict[str, Any] = {}

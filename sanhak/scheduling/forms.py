@@ -24,7 +24,7 @@ class AdjustForm(forms.Form):
         max_value=180,
         initial=0,
         required=False,
-        help_text=_("시간대를 앞뒤로 넓힙니다 / opens every window earlier and closes it later"),
+        help_text=_("모든 운영 시간대를 이만큼 일찍 열고 늦게 닫습니다."),
     )
     exclude_rooms = forms.ModelMultipleChoiceField(
         label=_("제외할 강의실"), queryset=Room.objects.none(), required=False

@@ -61,6 +61,35 @@ def test_coordinator_dashboard_counts_pending(client, personas, catalog):
     assert "승인 대기 1건" in client.get(reverse("home")).content.decode()
 
 
+def test_coordinator_dashboard_puts_pending_applications_first_and_says_when_it_cuts(
+    client, personas, catalog, monkeypatch
+):
+    import datetime as dt
+
+    from sanhak.common import dashboard
+    from sanhak.courses.services import offering_create
+
+    robot = catalog.robot_offering
+    earlier = offering_create(
+        course=catalog.robot,
+        term="2026-2",
+        start_date=robot.start_date - dt.timedelta(days=7),
+        end_date=robot.end_date,
+        capacity=10,
+    )
+    enrollment_apply(offering=robot, trainee=personas.worker)
+    client.force_login(personas.coordinator)
+    rows = [o.pk for o in dashboard.coordinator_panel(personas.coordinator)["offerings"]]
+    assert rows == [robot.pk, earlier.pk]  # the one waiting for a decision first, though it starts later
+    assert "개를 보여 줍니다" not in client.get(reverse("home")).content.decode()
+
+    monkeypatch.setattr(dashboard, "COORDINATOR_OFFERINGS_SHOWN", 1)
+    body = client.get(reverse("home")).content.decode()
+    assert "운영 중·예정 강좌 2개 중 승인 대기가 많은 순, 시작일 순으로 1개를 보여 줍니다." in body
+    assert f'href="{reverse("enrollment:roster", args=[robot.pk])}"' in body
+    assert f'href="{reverse("enrollment:roster", args=[earlier.pk])}"' not in body
+
+
 def test_english_interface(client, personas):
     client.cookies.load({"django_language": "en"})
     body = client.get(reverse("courses:catalog")).content.decode()

@@ -77,7 +77,13 @@ def test_course_and_offering_detail_in_english(client, catalog):
 
 def test_competency_pages_in_english(client, catalog):
     detail = text(english(client).get(reverse("competencies:detail", args=["SM-AUT-05"])))
-    assert "Field automation · Industrial robot operation and programming" in detail
+    # The English name heads the page; the Korean one follows as the secondary label (and the reverse in Korean).
+    assert (
+        " Industrial robot operation and programming SM-AUT-05 Field automation · 산업용 로봇 운용·프로그래밍 "
+        in detail
+    )
+    korean = text(client.get(reverse("competencies:detail", args=["SM-AUT-05"]), HTTP_COOKIE="django_language=ko"))
+    assert " 산업용 로봇 운용·프로그래밍 SM-AUT-05 현장 자동화 · Industrial robot operation and programming " in korean
     assert "Industrial robot operation · Incheon National University · Technical personnel · Target L5" in detail
     listing = english(client).get(reverse("competencies:list")).content.decode()
     assert "<td>Field automation</td>" in listing

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import template
+from django.utils.formats import number_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -57,12 +58,17 @@ def heat_style(gap: int, peak: int) -> str:
 
 @register.filter
 def signed(value: int) -> str:
-    """+12, −3, 0 (a true minus sign)."""
+    """+12, −3,045, 0 (a true minus sign, thousands grouped)."""
     if value > 0:
-        return f"+{value}"
+        return f"+{grouped(value)}"
     if value < 0:
-        return f"\u2212{-value}"
+        return f"\u2212{grouped(-value)}"
     return "0"
+
+
+def grouped(value: int) -> str:
+    """2,196: an integer with the page language's thousands separator."""
+    return number_format(value, force_grouping=True)
 
 
 @register.filter
@@ -110,7 +116,8 @@ def _figure(value: int, extra: int, href: str) -> str:
     if not value:
         return '<td class="num">0</td>'
     return (
-        f'<td class="num"><a href="{conditional_escape(href)}">{value}</a> <small class="muted">({extra})</small></td>'
+        f'<td class="num"><a href="{conditional_escape(href)}">{grouped(value)}</a>'
+        f' <small class="muted">({grouped(extra)})</small></td>'
     )
 
 
@@ -159,10 +166,10 @@ def suggestion_rows(table: Any) -> SafeString:
             f"{conditional_escape(c.competency.code)} {conditional_escape(c.competency.name)}",
             conditional_escape(c.track.name),
             signed(c.gap),
-            c.companies,
+            grouped(c.companies),
             conditional_escape(s.mode_label),
             conditional_escape(time_labels(s.times)),
-            s.offerings_needed,
+            grouped(s.offerings_needed),
         )
         classes = ("num", "", "", "num", "num", "", "", "num")
         out.append(

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 from django.urls import reverse
-from django.utils.dateformat import format as date_format
+from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -15,16 +15,14 @@ from django.utils.translation import pgettext
 
 register = template.Library()
 
-DATE = "Y. n. j."
-
 
 def _offering(o: Any, *, track: bool) -> str:
     course = o.course
-    where = str(conditional_escape(course.institution.name_ko))
+    where = str(conditional_escape(course.institution.name))
     if track:
-        where = f"{where} · {conditional_escape(course.track.name_ko)}"
+        where = f"{where} · {conditional_escape(course.track.name)}"
     href = reverse("courses:offering", args=[o.pk])
-    return f'<td><a href="{href}">{conditional_escape(course.title_ko)}</a> <small class="muted">{where}</small></td>'
+    return f'<td><a href="{href}">{conditional_escape(course.title)}</a> <small class="muted">{where}</small></td>'
 
 
 def _period_and_times(o: Any) -> str:
@@ -35,7 +33,8 @@ def _period_and_times(o: Any) -> str:
     if o.has_weekend:
         weekend = conditional_escape(_("주말"))
         badges += f'<span class="badge">{weekend}</span>'
-    return f"<td>{date_format(o.start_date, DATE)} – {date_format(o.end_date, DATE)}</td><td>{badges}</td>"
+    start, end = date_format(o.start_date, "SHORT_DATE_FORMAT"), date_format(o.end_date, "SHORT_DATE_FORMAT")
+    return f"<td>{start} – {end}</td><td>{badges}</td>"
 
 
 def _seats(row: Any, full: str) -> str:
@@ -53,7 +52,7 @@ def worker_rows(result: Any) -> SafeString:
         needs = "".join(
             format_html(
                 '<span class="badge">{}</span>',
-                _("회사 수요: %(comp)s %(n)s명") % {"comp": n.competency.name_ko, "n": n.headcount},
+                _("회사 수요: %(comp)s %(n)s명") % {"comp": n.competency.name, "n": n.headcount},
             )
             for n in r.needs
         )
@@ -74,7 +73,7 @@ def covering_rows(coverage: Any) -> SafeString:
     out = []
     for row in coverage.offerings:
         if row.nominees:
-            names = ", ".join(
+            names = "<br>".join(  # one per line: a badge's margin before a comma read as a stray space
                 conditional_escape(n.worker.name) + (f' <span class="badge ok">{fits}</span>' if n.fits else "")
                 for n in row.nominees
             )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils import dateformat, timezone
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 
@@ -64,7 +65,7 @@ def progress_rows(rows: list[Any]) -> str:
                 duration(f.time_spent_seconds),
                 percent(f.attendance_percent),
                 score(f.quiz_average),
-                dateformat.format(timezone.localtime(f.last_seen_at), "Y. n. j. H:i") if f.last_seen_at else "–",
+                date_format(timezone.localtime(f.last_seen_at), "SHORT_DATETIME_FORMAT") if f.last_seen_at else "–",
             )
             for f in rows
         ),

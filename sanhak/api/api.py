@@ -11,15 +11,24 @@ import json
 import logging
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
 from sanhak.api.auth import AUTH
+from sanhak.api.errors import (
+    MSG_CSRF,
+    MSG_ERROR,
+    MSG_INVALID,
+    MSG_INVALID_JSON,
+    MSG_NOT_FOUND,
+    MSG_SERVER,
+    MSG_TOO_LARGE,
+    MSG_UNAUTHENTICATED,
+)
 from sanhak.common.errors import FORBIDDEN, DomainError
 from sanhak.companies.api import router as companies_router
 from sanhak.courses.api import router as courses_router
@@ -32,14 +41,6 @@ if TYPE_CHECKING:
     from ninja.operation import Operation
 
 logger = logging.getLogger("django.request")
-
-MSG_UNAUTHENTICATED = gettext_noop("로그인하거나 유효한 API 토큰을 보내세요. / Log in or send a valid API token.")
-MSG_NOT_FOUND = gettext_noop("찾을 수 없습니다. / Not found.")
-MSG_INVALID = gettext_noop("요청 내용이 올바르지 않습니다. / The request is invalid.")
-MSG_INVALID_JSON = gettext_noop("요청 본문이 올바른 JSON이 아닙니다. / The request body is not valid JSON.")
-MSG_CSRF = gettext_noop("CSRF 토큰이 없거나 올바르지 않습니다. / CSRF token missing or incorrect.")
-MSG_ERROR = gettext_noop("요청을 처리할 수 없습니다. / The request could not be processed.")
-MSG_SERVER = gettext_noop("서버 오류가 발생했습니다. / A server error occurred.")
 
 
 class InvalidJSONError(ValueError):
@@ -54,6 +55,8 @@ class JsonParser(Parser):
             return json.loads(request.body)
         except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
             raise InvalidJSONError(str(exc)) from exc
+        except RecursionError as exc:  # arrays or objects nested thousands deep
+            raise InvalidJSONError("nested too deeply") from exc
 
 
 _ERROR_SCHEMA = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
@@ -65,13 +68,18 @@ class SanhakAPI(NinjaAPI):
 
     def get_openapi_schema(self, **kwargs: Any) -> Any:
         """Also the errors any operation can answer before its own code runs: 400 for a NUL character
-        (`RejectNulBytesMiddleware`) and, where it takes parameters or a body, 422 for invalid ones."""
+        (`RejectNulBytesMiddleware`); where it takes a body, 413 for one too large; and where parameters
+        or a body are checked against a schema, 422 for invalid ones (a body read as it comes, such as a
+        credential to verify, is documented by hand without a schema reference and has no 422)."""
         schema = super().get_openapi_schema(**kwargs)
         for operations in schema["paths"].values():
             for operation in operations.values():
                 responses = operation["responses"]
                 responses.setdefault(400, {"description": "Bad Request", "content": _ERROR_SCHEMA})
-                if operation.get("parameters") or operation.get("requestBody"):
+                body = operation.get("requestBody")
+                if body:
+                    responses.setdefault(413, {"description": "Content Too Large", "content": _ERROR_SCHEMA})
+                if operation.get("parameters") or (body and "$ref" in json.dumps(body)):
                     responses.setdefault(422, {"description": "Unprocessable Content", "content": _ERROR_SCHEMA})
         return schema
 
@@ -151,10 +159,23 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(request, exc.status_code, "error", _(MSG_ERROR))
 
 
+@api.exception_handler(RequestDataTooBig)
+def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return error_response(request, 413, "too_large", _(MSG_TOO_LARGE))
+
+
+@api.exception_handler(SuspiciousOperation)
+def _suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    """Django's refusals of a malformed request (too many fields, a bad header): a 400, as on the pages."""
+    return error_response(request, 400, "invalid", _(MSG_INVALID))
+
+
 @api.exception_handler(Exception)
 def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     """A bug, not bad input: logged like Django logs a 500, and still answered in JSON."""
     logger.error(
         "Internal Server Error: %s", request.path, exc_info=exc, extra={"status_code": 500, "request": request}
     )
-    return error_response(request, 500, "server_error", _(MSG_SERVER))
+    response = error_response(request, 500, "server_error", _(MSG_SERVER))
+    response._has_been_logged = True  # type: ignore[attr-defined]  # logged above: Django's handler would log it again
+    return response

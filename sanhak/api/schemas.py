@@ -3,6 +3,7 @@ document."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from django.db.models import QuerySet
@@ -10,7 +11,7 @@ from django.db.models.query import ModelIterable
 from django.http import HttpRequest
 from ninja import Field, P, PathEx, Schema
 from ninja.pagination import LimitOffsetPagination
-from pydantic import AfterValidator
+from pydantic import AfterValidator, WithJsonSchema
 
 from sanhak.common.validators import RRN_MESSAGE_EN, contains_rrn
 
@@ -26,8 +27,28 @@ def _no_rrn(value: str) -> str:
     return value
 
 
+# A time of day in Korea (Asia/Seoul), "19:00:00": JSON Schema's `format: time` would demand an offset.
+LocalTime = Annotated[
+    dt.time,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$",
+            "description": "local time in Korea (Asia/Seoul), HH:MM:SS",
+            "examples": ["19:00:00"],
+        }
+    ),
+]
+
 # Free text about a person (names, reasons, purposes, notes): never a resident registration number (a 422).
 PersonalText = Annotated[str, AfterValidator(_no_rrn)]
+
+
+class ReasonIn(Schema):
+    """A decision's reason (rejecting an application or a booking, revoking a certificate), shown to the
+    person it concerns. Blank after trimming: refused by the decision itself (a 400)."""
+
+    reason: Annotated[PersonalText, Field(min_length=1, max_length=300)]
 
 
 class ErrorOut(Schema):

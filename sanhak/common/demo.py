@@ -1085,6 +1085,10 @@ def _schedule(rng: random.Random, term: Term, audience: str, hours: int) -> list
             if (date.month, date.day) not in FIXED_HOLIDAYS and len(out) < count:
                 out.append((date, slot[0], slot[1]))
         week += 1
+    excess = count * length - hours  # the last session is shorter: the sessions add up to the course's hours
+    if excess:
+        date, start, _end = out[-1]
+        out[-1] = (date, start, dt.time(start.hour + length - excess, start.minute))
     return out
 
 

@@ -1,13 +1,16 @@
 """Project middleware.
 
-RejectNulBytesMiddleware: reject NUL bytes in the URL or parameters up front: PostgreSQL cannot store
-or compare them, so a stray %00 would otherwise surface as a database error deep inside a query.
+RejectNulBytesMiddleware: reject NUL bytes in the URL, the parameters or a JSON body up front: PostgreSQL
+cannot store or compare them, so a stray %00 or \u0000 would otherwise surface as a database error deep
+inside a query.
 NavigationStateMiddleware: the logged-in user's roles and unread count, once per request."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 
 from sanhak.common.context_processors import nav_state
@@ -15,15 +18,26 @@ from sanhak.common.context_processors import nav_state
 MESSAGE = "요청에 허용되지 않는 문자(NUL)가 있습니다. / The request contains a NUL character, which is not allowed."
 
 
+# A JSON string's \u0000 escape (its backslash not itself escaped), or a raw NUL byte.
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000|\x00")
+
+
 def _has_nul(request: HttpRequest) -> bool:
     if "\x00" in request.path:
         return True
-    sources = [request.GET]
-    if request.method == "POST" and not (request.content_type or "").startswith("multipart/"):
-        sources.append(request.POST)  # multipart bodies (uploads) are left to the forms that read them
-    return any(
-        "\x00" in key or any("\x00" in v for v in values) for params in sources for key, values in params.lists()
-    )
+    content_type = request.content_type or ""
+    try:
+        sources = [request.GET]
+        if content_type.endswith("json"):
+            if _JSON_NUL.search(request.body):
+                return True
+        elif request.method == "POST" and not content_type.startswith("multipart/"):
+            sources.append(request.POST)  # multipart bodies (uploads) are left to the forms that read them
+        return any(
+            "\x00" in key or any("\x00" in v for v in values) for params in sources for key, values in params.lists()
+        )
+    except SuspiciousOperation:
+        return False  # too many fields, a body too large: the view's own reading answers that (a 400 or 413)
 
 
 class RejectNulBytesMiddleware:

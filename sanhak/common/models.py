@@ -19,7 +19,7 @@ class Notification(models.Model):
     """Something the platform told a user (also sent by e-mail after commit)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    message = models.CharField(_("내용"), max_length=500)
+    message = models.TextField(_("내용"))  # it quotes what people wrote (a reason of up to 300 characters, twice)
     url = models.CharField(_("링크"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)

@@ -411,7 +411,8 @@ _DATE_PATTERNS = (
 
 
 def cell_text(value: Any) -> str:
-    """A cell as trimmed text: integral floats lose their ".0", dates become ISO dates."""
+    """A cell as trimmed text: integral floats lose their ".0", dates become ISO dates, and Korean written
+    decomposed (NFD: a file saved on a Mac) is composed (NFC), as typed text is, so that it matches."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -422,7 +423,7 @@ def cell_text(value: Any) -> str:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value).strip()
+    return unicodedata.normalize("NFC", str(value).strip())
 
 
 def code_text(value: Any, *, width: int = 0) -> str:

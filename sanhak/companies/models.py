@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -82,7 +84,7 @@ class SmartFactoryLevel(models.IntegerChoices):
 
 class CompanyQuerySet(models.QuerySet["Company"]):
     def search(self, query: str) -> CompanyQuerySet:
-        query = query.strip()
+        query = unicodedata.normalize("NFC", query.strip())  # decomposed Korean (NFD) matches as typed
         if not query:
             return self
         digits = normalize_brn(query)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, P, PathEx, Query, Router, Schema
 from ninja.pagination import paginate
 
-from sanhak.api.schemas import Pagination, PathId, errors
+from sanhak.api.schemas import LocalTime, Pagination, PathId, errors
 from sanhak.courses.models import Course, CourseCompetency, Mode, Offering
 from sanhak.courses.selectors import CatalogFilters, catalog_courses, catalog_offerings, competencies_prefetch
 
@@ -105,8 +105,8 @@ class OfferingOut(Schema):
 
 class SessionOut(Schema):
     date: dt.date
-    start_time: dt.time
-    end_time: dt.time
+    start_time: LocalTime
+    end_time: LocalTime
     room: str
 
 

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import threading
+import unicodedata
 from functools import lru_cache
 
 from kiwipiepy import Kiwi
@@ -22,12 +23,13 @@ def _kiwi() -> Kiwi:
 
 
 def morphemes(text: str) -> list[str]:
-    """The content morphemes of `text`, lower-cased, in order (duplicates kept)."""
+    """The content morphemes of `text`, lower-cased, in order (duplicates kept). Korean written decomposed
+    (NFD: jamo, as some Mac software sends it) is composed first, or it would match nothing."""
     if not text or not text.strip():
         return []
     kiwi = _kiwi()
     with _lock:  # Kiwi objects are not documented as thread-safe
-        tokens = kiwi.tokenize(text)
+        tokens = kiwi.tokenize(unicodedata.normalize("NFC", text))
     return [t.form.lower() for t in tokens if t.tag in CONTENT_TAGS or t.tag.startswith("VV") or t.tag.startswith("VA")]
 
 
@@ -44,5 +46,5 @@ def query_terms(query: str) -> list[str]:
     """The patterns a stored index must contain for `query` to match (all of them)."""
     terms = list(dict.fromkeys(morphemes(query)))
     if not terms and query.strip():
-        terms = [query.strip().lower()]
+        terms = [unicodedata.normalize("NFC", query.strip()).lower()]
     return [f" {t}" for t in terms]

@@ -8,10 +8,10 @@ import uuid
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Router, Schema
 
 from sanhak.api.auth import caller
-from sanhak.api.schemas import PersonalText, errors
+from sanhak.api.schemas import ReasonIn, errors
 from sanhak.credentials import badges, services
 from sanhak.credentials.models import IssuedCredential
 from sanhak.credentials.verification import platform_verify
@@ -30,12 +30,22 @@ class VerifyOut(Schema):
     response={200: VerifyOut},
     auth=None,
     summary="Verify a credential: the request body is the credential's JSON (public)",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {"type": "object", "description": "the credential as issued (signed OpenBadgeCredential)"}
+                }
+            },
+        }
+    },
 )
 def credential_verify_api(request: HttpRequest) -> dict[str, object]:
     """Always 200: `valid` true, or false with the reason (malformed input for anything not a credential)."""
     try:
         document = json.loads(request.body)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested thousands deep
         result = Result(valid=False, reason=MALFORMED)
     else:
         result = platform_verify(document)
@@ -53,10 +63,6 @@ class CredentialOut(Schema):
     public_url: str
     pdf_url: str
     json_url: str
-
-
-class RevokeIn(Schema):
-    reason: PersonalText = Field(min_length=1, max_length=300)
 
 
 def _out(credential: IssuedCredential) -> dict[str, object]:
@@ -92,7 +98,7 @@ def credential_mine(request: HttpRequest) -> list[dict[str, object]]:
     response={200: CredentialOut, **errors(401, 403, 404, 422)},
     summary="Revoke a credential with a reason (the issuing institution's coordinators, program admins)",
 )
-def credential_revoke_api(request: HttpRequest, credential_id: uuid.UUID, payload: RevokeIn) -> dict[str, object]:
+def credential_revoke_api(request: HttpRequest, credential_id: uuid.UUID, payload: ReasonIn) -> dict[str, object]:
     user = caller(request)
     credential = IssuedCredential.objects.select_related("status_entry", "institution").filter(pk=credential_id).first()
     if credential is None or credential.status_entry is None:

@@ -6,7 +6,6 @@ Every object comes through sanhak.common.access; every write through sanhak.enro
 # No `from __future__ import annotations` here: django-ninja reads the endpoint annotations at import time.
 
 import datetime as dt
-from typing import Annotated
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
@@ -17,7 +16,7 @@ from ninja.pagination import paginate
 from sanhak.accounts.models import User
 from sanhak.api.auth import caller
 from sanhak.api.pagination import AuditedPagination
-from sanhak.api.schemas import DbId, PathId, PersonalText, errors
+from sanhak.api.schemas import DbId, PathId, ReasonIn, errors
 from sanhak.common import access
 from sanhak.common.audit import personal_data_viewed
 from sanhak.courses.api import offering_public
@@ -73,10 +72,6 @@ class EnrollmentFilters(Schema):
 
 class NominateIn(Schema):
     trainee_ids: list[DbId] = Field(min_length=1, max_length=NOMINATE_MAX, description="your workers' user ids")
-
-
-class RejectIn(Schema):
-    reason: Annotated[PersonalText, Field(max_length=300)]
 
 
 def _for_output(qs: QuerySet[Enrollment]) -> QuerySet[Enrollment]:
@@ -174,7 +169,7 @@ def enrollment_approve(request: HttpRequest, enrollment_id: PathId) -> Enrollmen
     response={200: EnrollmentOut, **errors(400, 401, 403, 404, 409, 422)},
     summary="Reject an application with a reason (program admins, the offering's coordinators)",
 )
-def enrollment_reject(request: HttpRequest, enrollment_id: PathId, payload: RejectIn) -> Enrollment:
+def enrollment_reject(request: HttpRequest, enrollment_id: PathId, payload: ReasonIn) -> Enrollment:
     user = caller(request)
     enrollment = access.enrollment_manageable(user, enrollment_id)
     return _reloaded(services.enrollment_reject(enrollment=enrollment, by=user, reason=payload.reason))

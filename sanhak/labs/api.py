@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import AfterValidator, model_validator
+from pydantic import AfterValidator, WithJsonSchema, model_validator
 
 from sanhak.api.auth import caller
 from sanhak.api.pagination import AuditedPagination
-from sanhak.api.schemas import DbId, Pagination, PathId, PersonalText, errors
+from sanhak.api.schemas import DbId, Pagination, PathId, PersonalText, ReasonIn, errors
 from sanhak.common import access
 from sanhak.labs import selectors, services
 from sanhak.labs.models import Equipment, EquipmentStatus, Reservation, ReservationStatus
@@ -42,7 +42,18 @@ def _wall_clock(value: dt.time) -> dt.time:
 
 CalendarDate = Annotated[dt.date, AfterValidator(_in_calendar)]
 CalendarDateTime = Annotated[dt.datetime, AfterValidator(_in_calendar)]
-WallClockTime = Annotated[dt.time, AfterValidator(_wall_clock)]
+WallClockTime = Annotated[
+    dt.time,
+    AfterValidator(_wall_clock),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$",
+            "description": "time of day in Korea without a time zone, HH:MM",
+            "examples": ["18:00"],
+        }
+    ),
+]
 
 
 class EquipmentOut(Schema):
@@ -148,10 +159,6 @@ class ReservationFilters(Schema):
     status: ReservationStatus | None = None
     date_from: CalendarDate | None = None
     date_to: CalendarDate | None = None
-
-
-class RejectIn(Schema):
-    reason: Annotated[PersonalText, Field(min_length=1, max_length=300)]
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
@@ -276,7 +283,7 @@ def reservation_approve(request: HttpRequest, reservation_id: PathId) -> Reserva
     response={200: ReservationOut, **errors(400, 401, 403, 404, 422)},
     summary="Reject a pending reservation with a reason (lab managers)",
 )
-def reservation_reject(request: HttpRequest, reservation_id: PathId, payload: RejectIn) -> Reservation:
+def reservation_reject(request: HttpRequest, reservation_id: PathId, payload: ReasonIn) -> Reservation:
     user = caller(request)
     reservation = access.reservation_visible(user, reservation_id)
     return _reloaded(services.reservation_reject(reservation=reservation, by=user, reason=payload.reason))

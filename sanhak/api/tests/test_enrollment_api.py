@@ -376,7 +376,9 @@ def test_a_bad_rejection_changes_nothing(api, pending, personas, raw, status, co
 
 
 def test_reject_blank_reason_message(api, pending, personas):
-    response = api.post(f"/api/enrollments/{pending.pk}/reject", as_=personas.coordinator, body={"reason": ""})
+    empty = api.post(f"/api/enrollments/{pending.pk}/reject", as_=personas.coordinator, body={"reason": ""})
+    assert (empty.status_code, empty.json()["code"]) == (422, "invalid")  # the schema's minimum length
+    response = api.post(f"/api/enrollments/{pending.pk}/reject", as_=personas.coordinator, body={"reason": "  "})
     assert response.json() == {
         "code": "reason_required",
         "message": "반려 사유를 입력하세요. / A reason is required to reject.",

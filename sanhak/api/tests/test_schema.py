@@ -66,24 +66,26 @@ def test_error_responses_are_documented(client, db):
     schema = client.get("/api/openapi.json").json()
     assert set(schema["components"]["schemas"]["ErrorOut"]["properties"]) == {"code", "message", "detail"}
     nominate = schema["paths"]["/api/offerings/{offering_id}/nominate"]["post"]
-    assert set(nominate["responses"]) == {"201", "400", "401", "403", "404", "409", "422"}
+    assert set(nominate["responses"]) == {"201", "400", "401", "403", "404", "409", "413", "422"}
     body_schema = nominate["requestBody"]["content"]["application/json"]["schema"]
     assert body_schema == {"$ref": "#/components/schemas/NominateIn"}
 
 
 def test_errors_raised_before_an_operation_runs_are_documented_on_every_operation(client, db):
-    """A NUL character is a 400 on any operation; invalid parameters or body a 422 where there are any."""
+    """A NUL character is a 400 on any operation; a body too large a 413; invalid parameters or body a 422 where they are checked."""
     schema = client.get("/api/openapi.json").json()
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
     without_input = set()
     for path, ops in schema["paths"].items():
         for method, op in ops.items():
             assert op["responses"]["400"]["content"] == error, (method, path)
-            if op.get("parameters") or op.get("requestBody"):
+            if "requestBody" in op:
+                assert op["responses"]["413"]["content"] == error, (method, path)
+            if "422" in op["responses"]:
                 assert op["responses"]["422"]["content"] == error, (method, path)
             else:
                 without_input.add(path)
-    assert without_input == {"/api/credentials/mine", "/api/credentials/verify"}  # verify reads any body: always 200
+    assert without_input == {"/api/credentials/mine", "/api/credentials/verify"}  # verify reads any body: 200 or 413
     assert client.get("/api/courses", {"q": "로봇\x00"}).json()["code"] == "invalid"
 
 

@@ -524,6 +524,7 @@ def test_openapi_lists_the_labs_paths(client, db):
         "403",
         "404",
         "409",
+        "413",
         "422",
     }
     assert all(op["tags"] == ["labs"] for path in labs_paths for op in paths[path].values())

@@ -258,7 +258,7 @@ def reservation_create(request: HttpRequest, payload: ReservationIn) -> Status[l
 
 @router.post(
     "/labs/reservations/{reservation_id}/cancel",
-    response={200: ReservationOut, **errors(400, 401, 403, 404, 422)},
+    response={200: ReservationOut, **errors(400, 401, 403, 404, 409, 422)},
     summary="Cancel a reservation (your own, or one on equipment you manage)",
 )
 def reservation_cancel(request: HttpRequest, reservation_id: PathId) -> Reservation:
@@ -269,7 +269,7 @@ def reservation_cancel(request: HttpRequest, reservation_id: PathId) -> Reservat
 
 @router.post(
     "/labs/reservations/{reservation_id}/approve",
-    response={200: ReservationOut, **errors(400, 401, 403, 404, 422)},
+    response={200: ReservationOut, **errors(400, 401, 403, 404, 409, 422)},
     summary="Approve a pending reservation (lab managers)",
 )
 def reservation_approve(request: HttpRequest, reservation_id: PathId) -> Reservation:
@@ -280,7 +280,7 @@ def reservation_approve(request: HttpRequest, reservation_id: PathId) -> Reserva
 
 @router.post(
     "/labs/reservations/{reservation_id}/reject",
-    response={200: ReservationOut, **errors(400, 401, 403, 404, 422)},
+    response={200: ReservationOut, **errors(400, 401, 403, 404, 409, 422)},
     summary="Reject a pending reservation with a reason (lab managers)",
 )
 def reservation_reject(request: HttpRequest, reservation_id: PathId, payload: ReasonIn) -> Reservation:

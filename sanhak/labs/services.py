@@ -704,7 +704,7 @@ def reservation_cancel(*, reservation: Reservation, by: User, reason: str = "") 
             _("이 예약을 취소할 권한이 없습니다. / You cannot cancel this booking."), code="forbidden", status=403
         )
     if reservation.status not in (ReservationStatus.PENDING, ReservationStatus.CONFIRMED):
-        raise DomainError(_("이미 처리된 예약입니다. / This booking can no longer be cancelled."), code="state")
+        raise ConflictError(_("이미 처리된 예약입니다. / This booking can no longer be cancelled."), code="state")
     reservation.status = ReservationStatus.CANCELLED
     reservation.reason = reason[:300]
     reservation.decided_by, reservation.decided_at = by, timezone.now()
@@ -730,7 +730,7 @@ def reservation_approve(*, reservation: Reservation, by: User) -> Reservation:
     reservation = _locked(reservation)
     _require_manager(reservation, by)
     if reservation.status != ReservationStatus.PENDING:
-        raise DomainError(
+        raise ConflictError(
             _("승인 대기 중인 예약이 아닙니다. / This booking is not waiting for approval."), code="state"
         )
     reservation.status = ReservationStatus.CONFIRMED
@@ -747,7 +747,7 @@ def reservation_reject(*, reservation: Reservation, by: User, reason: str) -> Re
     reservation = _locked(reservation)
     _require_manager(reservation, by)
     if reservation.status != ReservationStatus.PENDING:
-        raise DomainError(
+        raise ConflictError(
             _("승인 대기 중인 예약이 아닙니다. / This booking is not waiting for approval."), code="state"
         )
     if not reason.strip():
@@ -775,7 +775,7 @@ def reservation_check_in(*, reservation: Reservation, by: User, now: dt.datetime
             status=403,
         )
     if reservation.status != ReservationStatus.CONFIRMED:
-        raise DomainError(_("체크인할 수 있는 예약이 아닙니다. / This booking cannot be checked in."), code="state")
+        raise ConflictError(_("체크인할 수 있는 예약이 아닙니다. / This booking cannot be checked in."), code="state")
     if not reservation.starts_at - CHECK_IN_EARLY <= now <= reservation.starts_at + no_show_grace():
         raise DomainError(
             _(

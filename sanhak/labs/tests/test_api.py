@@ -432,7 +432,7 @@ def test_cancel(api, personas, three):
     assert response.json() == reservation_json(mine)
     response = api.post(f"/api/labs/reservations/{mine.pk}/cancel", as_=personas.student)
     assert (response.status_code, response.json()) == (
-        400,
+        409,  # a conflict with the booking's state, as for an application decided already
         {"code": "state", "message": "이미 처리된 예약입니다. / This booking can no longer be cancelled."},
     )
 
@@ -452,7 +452,7 @@ def test_approve_and_reject(api, personas, three):
     assert response.json() == reservation_json(robot)
     assert robot.status == "confirmed"
     response = api.post(f"/api/labs/reservations/{robot.pk}/approve", as_=personas.lab_manager)
-    assert (response.status_code, response.json()["code"]) == (400, "state")
+    assert (response.status_code, response.json()["code"]) == (409, "state")
 
     robot.status = ReservationStatus.PENDING
     robot.save()

@@ -14,13 +14,15 @@ from sanhak.companies.models import Company, brn_is_valid, normalize_brn
 
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
-        label=_("이메일"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+        label=_("이메일"),
+        max_length=254,  # no account has a longer one; the throttle's log of failed logins keeps it
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
 
 
 class _SignupBase(forms.Form):
     name = forms.CharField(label=_("이름"), max_length=60, validators=[reject_rrn])
-    email = forms.EmailField(label=_("이메일"))
+    email = forms.EmailField(label=_("이메일"), max_length=254)  # as the user model stores it
     password = forms.CharField(label=_("비밀번호"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
     consent = forms.BooleanField(
         label=_(

@@ -25,6 +25,7 @@ from sanhak.accounts.forms import (
 )
 from sanhak.accounts.models import ApiToken, User
 from sanhak.common.audit import own_record_exported
+from sanhak.common.forms import refusal
 from sanhak.common.permissions import AuthedRequest, login_required_view
 
 
@@ -136,7 +137,7 @@ def token_create(request: AuthedRequest) -> HttpResponse:
             request, _("새 토큰을 만들었습니다. 지금 한 번만 보입니다. / New token created; it is shown only once.")
         )
     else:
-        messages.error(request, _("토큰 이름을 입력하세요. / Enter a token name."))
+        messages.error(request, refusal(form, "name", _("토큰 이름을 입력하세요. / Enter a token name.")))
     return redirect("accounts:profile")
 
 

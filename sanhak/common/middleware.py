@@ -31,8 +31,8 @@ def _has_nul(request: HttpRequest) -> bool:
         if content_type.endswith("json"):
             if _JSON_NUL.search(request.body):
                 return True
-        elif request.method == "POST" and not content_type.startswith("multipart/"):
-            sources.append(request.POST)  # multipart bodies (uploads) are left to the forms that read them
+        elif request.method == "POST":
+            sources.append(request.POST)  # a multipart body's fields (its files are left to the forms)
         return any(
             "\x00" in key or any("\x00" in v for v in values) for params in sources for key, values in params.lists()
         )

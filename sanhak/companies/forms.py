@@ -49,7 +49,7 @@ class WorkerForm(forms.ModelForm):
 
 class WorkerInviteForm(forms.Form):
     name = forms.CharField(label=_("이름"), max_length=60, validators=[reject_rrn])
-    email = forms.EmailField(label=_("이메일"))
+    email = forms.EmailField(label=_("이메일"), max_length=254)  # as the user model stores it
     job_title = forms.CharField(label=_("직무"), max_length=60, required=False, validators=[reject_rrn])
 
     def clean_email(self) -> str:

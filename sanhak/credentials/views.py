@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from sanhak.accounts.models import Institution
 from sanhak.common.audit import personal_data_viewed
 from sanhak.common.errors import DomainError
+from sanhak.common.forms import refusal
 from sanhak.common.permissions import AuthedRequest, login_required_view
 from sanhak.credentials import badges, pdf, services
 from sanhak.credentials.forms import IdentityCheckForm, RevokeForm
@@ -66,7 +67,7 @@ def verify_page(request: HttpRequest) -> HttpResponse:
             text = str(request.POST.get("credential", ""))[:MAX_UPLOAD]
         try:
             document = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested thousands deep
             result = Result(valid=False, reason=MALFORMED)
         else:
             result = platform_verify(document)
@@ -169,7 +170,7 @@ def revoke(request: AuthedRequest, pk: uuid.UUID) -> HttpResponse:
     stored = get_object_or_404(IssuedCredential.objects.select_related("status_entry", "institution"), pk=pk)
     form = RevokeForm(request.POST)
     if stored.status_entry is None or not form.is_valid():
-        messages.error(request, _("취소 사유를 입력하세요. / Give a reason for revoking."))
+        messages.error(request, refusal(form, "reason", _("취소 사유를 입력하세요. / Give a reason for revoking.")))
     else:
         try:
             services.credential_revoke(entry=stored.status_entry, by=request.user, reason=form.cleaned_data["reason"])

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sanhak.common.forms import refusal
 from sanhak.common.validators import reject_rrn
 
 
@@ -13,6 +14,6 @@ class RejectForm(forms.Form):
     )
 
     def refusal(self, missing: str) -> str:
-        """What an invalid rejection is told: the reason's own refusal (a resident registration number),
-        else `missing`, the page's wording for a reason left out."""
-        return str(self.errors["reason"][0]) if self.has_error("reason", "rrn") else missing
+        """What an invalid rejection is told: `missing`, the page's wording, for a reason left out; else the
+        reason's own refusal (too long, a resident registration number)."""
+        return refusal(self, "reason", missing)

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,9 +24,12 @@ from sanhak.enrollment.models import Enrollment, Status
 
 
 def _back(request: HttpRequest, default: str, **kwargs: Any) -> HttpResponse:
+    """To the page the form was on (`next`: a path on this site), else to `default` (a view name)."""
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return HttpResponseRedirect(target)  # not redirect(): that would take "abc" for a view's name
     return redirect(default, **kwargs)
 
 

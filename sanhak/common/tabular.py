@@ -11,17 +11,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import re
 import unicodedata
 import warnings
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 from typing import Any, TypeVar
 
-from django.db import connection, connections, router
+from django.db import IntegrityError, connection, connections, router
 from django.db.models import Model
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
@@ -39,6 +41,35 @@ CSV_EXTENSIONS = {".csv", ".txt", ".tsv"}
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (Excel 97–2003)
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"))
+# C0 control characters other than tab and line breaks: never typed, and NUL cannot be stored by PostgreSQL.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+EXCERPT_LENGTH = 40
+
+try:  # openpyxl parses the workbook parts with lxml when it is installed
+    from lxml.etree import LxmlError as _LxmlError
+except ImportError:  # pragma: no cover - without lxml openpyxl parses with xml.etree (SyntaxError)
+    _LxmlError = SyntaxError
+
+# What reading a damaged XLSX raises: a broken zip (BadZipFile, zlib.error, EOFError; RuntimeError and
+# NotImplementedError for encrypted or unsupported members), a missing part (KeyError), junk XML
+# (xml.etree ParseError and lxml XMLSyntaxError are SyntaxErrors), and values or references openpyxl
+# cannot convert (ValueError, TypeError, IndexError, AttributeError, OverflowError).
+_XLSX_ERRORS: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    RuntimeError,
+    KeyError,
+    IndexError,
+    AttributeError,
+    ValueError,
+    TypeError,
+    ArithmeticError,
+    SyntaxError,
+    _LxmlError,
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -207,7 +238,11 @@ def read_table(
 
 
 def _decode(data: bytes) -> tuple[str, str]:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    # A NUL byte near the start of an 8-bit file means a binary file. Any other NUL (further on, or in
+    # a UTF-16 file) is in a cell: the importers report it as a row error (`control_character_errors`).
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        pass  # UTF-32: unrecognised
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return "utf-16", data.decode("utf-16")
         except UnicodeDecodeError:
@@ -271,7 +306,7 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as exc:
+    except (InvalidFileException, *_XLSX_ERRORS) as exc:
         raise DomainError(
             _(
                 "XLSX 파일을 열 수 없습니다(손상되었거나 XLSX가 아님). / "
@@ -282,18 +317,23 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
     return _xlsx_iter(workbook)
 
 
+def _bad_sheet() -> DomainError:
+    return DomainError(
+        _("XLSX 파일의 시트를 읽을 수 없습니다. / Cannot read the worksheet of the XLSX file."), code="bad_xlsx"
+    )
+
+
 def _xlsx_iter(workbook: Any) -> Iterator[tuple[int, list[Any]]]:
+    """The rows of the first worksheet. The sheet is parsed while it is read, so junk in it surfaces here."""
     try:
-        sheet = workbook.worksheets[0] if workbook.worksheets else None
-        if sheet is None:
-            return
+        if not workbook.worksheets:  # the sheet part is missing (or the workbook has only charts)
+            raise _bad_sheet()
+        sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # trust the cells, not a possibly wrong <dimension> tag
         for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             yield line, list(values)
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
-        raise DomainError(
-            _("XLSX 파일의 시트를 읽을 수 없습니다. / Cannot read the worksheet of the XLSX file."), code="bad_xlsx"
-        ) from exc
+    except _XLSX_ERRORS as exc:
+        raise _bad_sheet() from exc
     finally:
         workbook.close()
 
@@ -439,8 +479,14 @@ def looks_scientific(text: str) -> bool:
     return bool(_SCIENTIFIC.match(text))
 
 
+def excerpt(value: Any, limit: int = EXCERPT_LENGTH) -> str:
+    """A cell as text for an error message, cut to `limit` characters ("…" marks the cut)."""
+    text = cell_text(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _not_a_number(value: Any) -> CellError:
-    return CellError(_("숫자가 아닙니다: '%(value)s' / Not a number: '%(value)s'") % {"value": cell_text(value)})
+    return CellError(_("숫자가 아닙니다: '%(value)s' / Not a number: '%(value)s'") % {"value": excerpt(value)})
 
 
 def parse_decimal(value: Any) -> Decimal | None:
@@ -449,9 +495,13 @@ def parse_decimal(value: Any) -> Decimal | None:
         return None
     if isinstance(value, bool):
         raise _not_a_number(value)
+    if isinstance(value, float) and not math.isfinite(value):  # an XLSX <v>1e309</v> is infinity
+        raise _not_a_number(value)
     if isinstance(value, int | float):
         return Decimal(str(value))
     if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise _not_a_number(value)
         return value
     text = cell_text(value)
     if not text:
@@ -470,9 +520,7 @@ def parse_int(value: Any) -> int | None:
     if number is None:
         return None
     if number != number.to_integral_value():
-        raise CellError(
-            _("정수가 아닙니다: '%(value)s' / Not a whole number: '%(value)s'") % {"value": cell_text(value)}
-        )
+        raise CellError(_("정수가 아닙니다: '%(value)s' / Not a whole number: '%(value)s'") % {"value": excerpt(value)})
     return int(number)
 
 
@@ -484,7 +532,7 @@ def parse_date(value: Any) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
         number = int(value)
         if number == value and 19000101 <= number <= 29991231:
             value = str(number)  # a YYYYMMDD number cell
@@ -508,8 +556,42 @@ def parse_date(value: Any) -> dt.date | None:
             "날짜가 아닙니다(예: 2024-03-05, 20240305, 2024.03.05): '%(value)s' / "
             "Not a date (e.g. 2024-03-05, 20240305, 2024.03.05): '%(value)s'"
         )
-        % {"value": text}
+        % {"value": excerpt(text)}
     )
+
+
+def control_character_errors(row: Row, table: Table, columns: Iterable[str]) -> list[RowError]:
+    """One error for each of `columns` whose cell holds a control character other than tab and line breaks.
+
+    NUL cannot be stored by PostgreSQL and the others are never typed: they come from a damaged or
+    mis-encoded file (a UTF-16 file read as another encoding, binary junk), so the cell is refused.
+    """
+    errors = []
+    for column in columns:
+        value = row.get(column)
+        match = _CONTROL.search(value) if isinstance(value, str) else None
+        if match:
+            errors.append(
+                RowError(
+                    row.line,
+                    table.label(column),
+                    _(
+                        "제어 문자(%(char)s)가 들어 있습니다. 지우고 다시 저장해 주세요. / "
+                        "The cell contains a control character (%(char)s); remove it and save again."
+                    )
+                    % {"char": f"U+{ord(match.group()):04X}"},
+                )
+            )
+    return errors
+
+
+def is_check_violation(exc: IntegrityError) -> bool:
+    """True when a CHECK or NOT NULL constraint failed: a gap in the validation, not a concurrent change."""
+    cause = exc.__cause__
+    sqlstate = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+    if sqlstate:
+        return str(sqlstate) in {"23514", "23502"}  # check_violation, not_null_violation
+    return str(exc).startswith(("CHECK constraint failed", "NOT NULL constraint failed"))  # SQLite
 
 
 def too_long(text: str, max_length: int | None) -> str | None:

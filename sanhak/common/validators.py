@@ -6,11 +6,15 @@ free-text field about a person refuses text that contains one.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from sanhak.common.errors import DomainError
 
 RRN_MESSAGE_EN = "Do not enter a resident registration number."
 
@@ -83,3 +87,28 @@ COMPANY_PHONE_MESSAGE = _(
 def validate_company_phone(value: str) -> None:
     if not company_phone_is_valid(value):
         raise ValidationError(COMPANY_PHONE_MESSAGE, code="invalid_phone")
+
+
+# Dates the platform reasons about (bookings, reports, survey rounds, calendars); beyond them date
+# arithmetic would overflow, and nothing here is ever that far away.
+CALENDAR_FIRST = dt.date(2000, 1, 1)
+CALENDAR_LAST = dt.date(2099, 12, 31)
+
+
+def within_calendar(*days: dt.date) -> bool:
+    return all(CALENDAR_FIRST <= d <= CALENDAR_LAST for d in days)
+
+
+def validate_calendar_date(value: dt.date) -> None:
+    """Form-field validator for within_calendar."""
+    if not within_calendar(value):
+        raise ValidationError(calendar_error().message, code="date_range")
+
+
+def calendar_error() -> DomainError:
+    return DomainError(
+        gettext("날짜는 2000–2099년 사이여야 합니다. / Dates must be between 2000 and 2099."), code="date_range"
+    )
+
+
+IN_CALENDAR = [validate_calendar_date]  # a form's date field: validators=IN_CALENDAR

@@ -32,6 +32,9 @@ from sanhak.common.tabular import (
     bulk_update_fast,
     chunked,
     code_text,
+    control_character_errors,
+    excerpt,
+    is_check_violation,
     looks_scientific,
     parse_int,
     read_table,
@@ -54,6 +57,9 @@ COMPLEX = "단지명"
 PRODUCTS = "생산품"
 PHONE = "전화번호"
 KSIC_COLUMNS = ("대표업종", "업종코드")
+MAX_EMPLOYEES = 2_147_483_647  # the largest integer the database column holds
+# every column a row is read from: a control character (NUL, …) in any of them is refused
+_READ_COLUMNS = (FACTORY_NO, BRN, NAME, TOTAL, *EMPLOYEE_PARTS, ADDRESS, ADDRESS_LOT, COMPLEX, PRODUCTS, PHONE)
 
 # the file's own column names; the preview adds a translated "변경 항목" (what changes)
 PREVIEW_COLUMNS = [FACTORY_NO, BRN, NAME, TOTAL, COMPLEX, "업종코드"]
@@ -105,10 +111,12 @@ def _max_length(field_name: str) -> int | None:
 
 def _parse_row(row: Row, table: Table, known_ksic: set[str], complex_default: str) -> tuple[_Parsed, list[RowError]]:
     parsed = _Parsed(line=row.line)
-    errors: list[RowError] = []
+    errors = control_character_errors(row, table, [*_READ_COLUMNS, *KSIC_COLUMNS])
+    refused = {e.column for e in errors}  # one error per cell: nothing more to say about these
 
     def error(column: str, message: str) -> None:
-        errors.append(RowError(row.line, table.label(column), message))
+        if table.label(column) not in refused:
+            errors.append(RowError(row.line, table.label(column), message))
 
     def text_field(column: str, field_name: str) -> str:
         value = row.text(column)
@@ -198,6 +206,12 @@ def _parse_row(row: Row, table: Table, known_ksic: set[str], complex_default: st
                 )
             else:
                 parsed.ksic.append(token)
+    if refused:  # keep what the database cannot take (NUL) out of the look-ups of the other rows
+        parsed.values = {
+            name: value
+            for name, value in parsed.values.items()
+            if name not in _COLUMN_OF or table.label(_COLUMN_OF[name]) not in refused
+        }
     return parsed, errors
 
 
@@ -209,25 +223,44 @@ def _scientific_message(value: str) -> str:
 
 
 def _employees(row: Row, table: Table, error: Callable[[str, str], None]) -> int | None:
-    """종업원합계, or the sum of the four 종업원 columns when the total is missing; None when nothing is given."""
+    """종업원합계, or the sum of the four 종업원 columns when the total is missing; None when nothing is given.
 
-    def number(column: str) -> int | None:
+    The total, each part and the sum of the parts must fit the database column: a value that does not
+    is a row error here, never a failed (or silently wrapped) write at commit.
+    """
+
+    def number(column: str, value: int | None, text: str) -> int | None:
+        if value is None or 0 <= value <= MAX_EMPLOYEES:
+            return value
+        if -MAX_EMPLOYEES <= value < 0:
+            error(column, _("0 이상의 정수여야 합니다: %(value)d / Must be 0 or more: %(value)d") % {"value": value})
+        else:  # the text, not the number: str() refuses integers of more than 4,300 digits
+            error(
+                column,
+                _(
+                    "0~2,147,483,647 사이의 정수여야 합니다: '%(value)s' / "
+                    "Must be a whole number from 0 to 2,147,483,647: '%(value)s'"
+                )
+                % {"value": text},
+            )
+        return None
+
+    def cell(column: str) -> int | None:
         try:
             value = parse_int(row.get(column))
         except CellError as exc:
             error(column, exc.message)
             return None
-        if value is not None and not 0 <= value <= 2_147_483_647:
-            error(column, _("0 이상의 정수여야 합니다: %(value)d / Must be 0 or more: %(value)d") % {"value": value})
-            return None
-        return value
+        return number(column, value, excerpt(row.get(column)))
 
     if table.has(TOTAL) and row.text(TOTAL):
-        return number(TOTAL)
-    parts = [number(column) for column in EMPLOYEE_PARTS if table.has(column) and row.text(column)]
+        return cell(TOTAL)
+    columns = [column for column in EMPLOYEE_PARTS if table.has(column) and row.text(column)]
+    parts = [cell(column) for column in columns]
     if not parts or None in parts:
         return None
-    return sum(p for p in parts if p is not None)
+    total = sum(p for p in parts if p is not None)
+    return number(" + ".join(table.label(c) for c in columns), total, str(total))
 
 
 def companies_import(*, data: bytes, filename: str, dry_run: bool, complex_name: str | None = None) -> ImportResult:
@@ -243,6 +276,8 @@ def companies_import(*, data: bytes, filename: str, dry_run: bool, complex_name:
         with transaction.atomic():
             return _run(table, dry_run=False, complex_default=(complex_name or "").strip())
     except IntegrityError as exc:
+        if is_check_violation(exc):  # not a concurrent change: the validation missed a rule
+            raise
         raise ConflictError(
             _(
                 "다른 변경과 충돌했습니다(같은 공장관리번호·사업자등록번호). 다시 시도해 주세요. / "

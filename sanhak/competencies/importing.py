@@ -22,6 +22,9 @@ from sanhak.common.tabular import (
     bulk_update_fast,
     chunked,
     code_text,
+    control_character_errors,
+    excerpt,
+    is_check_violation,
     parse_int,
     read_table,
     too_long,
@@ -56,23 +59,27 @@ def _max_length(field_name: str) -> int | None:
 
 def _parse_row(row: Row, table: Table) -> tuple[dict[str, Any], list[RowError]]:
     values: dict[str, Any] = {}
-    errors: list[RowError] = []
+    errors = control_character_errors(row, table, [*COLUMNS, LEVEL])
+    refused = {e.column for e in errors}  # one error per cell: nothing more to say about these
     for column, (field_name, width, required) in COLUMNS.items():
         text = code_text(row.get(column), width=width)
+        if table.label(column) in refused:
+            values[field_name] = ""  # not looked up: the database cannot take it (NUL)
+            continue
+        values[field_name] = text
         if required and not text:
             errors.append(RowError(row.line, table.label(column), _("값이 비어 있습니다. / The value is empty.")))
         problem = too_long(text, _max_length(field_name))
         if problem:
             errors.append(RowError(row.line, table.label(column), problem))
-        values[field_name] = text
     level_error = _(
         "수준은 1~8 사이의 정수여야 합니다: '%(value)s' / The level must be a whole number from 1 to 8: '%(value)s'"
-    ) % {"value": row.text(LEVEL)}
+    ) % {"value": excerpt(row.get(LEVEL))}
     try:
         level = parse_int(row.get(LEVEL))
     except CellError:
         level = None
-    if level is None or not 1 <= level <= 8:
+    if (level is None or not 1 <= level <= 8) and table.label(LEVEL) not in refused:
         errors.append(RowError(row.line, table.label(LEVEL), level_error))
     values["level"] = level
     return values, errors
@@ -91,6 +98,8 @@ def ncs_units_import(*, data: bytes, filename: str, dry_run: bool) -> ImportResu
         with transaction.atomic():
             return _run(table, dry_run=False)
     except IntegrityError as exc:
+        if is_check_violation(exc):  # not a concurrent change: the validation missed a rule
+            raise
         raise ConflictError(
             _(
                 "다른 변경과 충돌했습니다(같은 능력단위코드). 다시 시도해 주세요. / "

@@ -5,20 +5,23 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sanhak.common.validators import reject_rrn
+from sanhak.common.errors import DomainError
+from sanhak.common.validators import IN_CALENDAR, reject_rrn
 from sanhak.companies.models import IndustrialComplex
 from sanhak.competencies.models import Competency, Track
 from sanhak.demand.models import PreferredMode, SizeBand, Urgency
+from sanhak.demand.services import KSIC_PREFIXES_MAX, parse_prefixes, too_many_prefixes
 
+DATE = forms.DateInput(attrs={"type": "date"})
 LEVELS = [("", "—"), *[(str(n), str(n)) for n in range(1, 9)]]
 
 
 class RoundForm(forms.Form):
     title = forms.CharField(label=_("조사명"), max_length=200)
-    opens_on = forms.DateField(label=_("응답 시작일"), widget=forms.DateInput(attrs={"type": "date"}))
-    closes_on = forms.DateField(label=_("응답 마감일"), widget=forms.DateInput(attrs={"type": "date"}))
-    period_start = forms.DateField(label=_("교육 수요 기간 시작"), widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(label=_("교육 수요 기간 끝"), widget=forms.DateInput(attrs={"type": "date"}))
+    opens_on = forms.DateField(label=_("응답 시작일"), widget=DATE, validators=IN_CALENDAR)
+    closes_on = forms.DateField(label=_("응답 마감일"), widget=DATE, validators=IN_CALENDAR)
+    period_start = forms.DateField(label=_("교육 수요 기간 시작"), widget=DATE, validators=IN_CALENDAR)
+    period_end = forms.DateField(label=_("교육 수요 기간 끝"), widget=DATE, validators=IN_CALENDAR)
     complex = forms.ModelChoiceField(
         label=_("산업단지"), queryset=IndustrialComplex.objects.all(), required=False, empty_label=_("전체")
     )
@@ -28,6 +31,20 @@ class RoundForm(forms.Form):
     size_bands = forms.MultipleChoiceField(
         label=_("규모"), choices=SizeBand.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
+
+    def clean_ksic_prefixes(self) -> str:
+        """The codes as the round stores them ("29,303"): each once, in the order given."""
+        try:
+            prefixes = parse_prefixes(self.cleaned_data.get("ksic_prefixes", ""))
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from exc
+        stored = ",".join(prefixes)
+        if len(stored) > KSIC_PREFIXES_MAX:
+            raise forms.ValidationError(too_many_prefixes(), code="max_length")
+        return stored
+
+    def clean_size_bands(self) -> list[str]:
+        return list(dict.fromkeys(self.cleaned_data.get("size_bands", [])))
 
 
 class ItemForm(forms.Form):

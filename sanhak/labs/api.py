@@ -21,9 +21,9 @@ from sanhak.api.auth import caller
 from sanhak.api.pagination import AuditedPagination
 from sanhak.api.schemas import DbId, Pagination, PathId, PersonalText, ReasonIn, errors
 from sanhak.common import access
+from sanhak.common.validators import within_calendar
 from sanhak.labs import selectors, services
 from sanhak.labs.models import Equipment, EquipmentStatus, Reservation, ReservationStatus
-from sanhak.labs.rules import within_calendar
 
 router = Router(tags=["labs"])
 

@@ -8,19 +8,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sanhak.accounts.models import Institution
-from sanhak.common.validators import reject_rrn
+from sanhak.common.validators import IN_CALENDAR, reject_rrn
 from sanhak.courses.models import Course, Session
 from sanhak.labs.models import EquipmentStatus, EquipmentType
-from sanhak.labs.rules import validate_calendar_date
 from sanhak.labs.selectors import GROUPS, SlotQuery
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-IN_CALENDAR = [validate_calendar_date]
 TIME = forms.TimeInput(attrs={"type": "time", "step": 600}, format="%H:%M")
 
 
 class BookingForm(forms.Form):
-    date = forms.DateField(label=_("날짜"), widget=DATE)
+    date = forms.DateField(label=_("날짜"), widget=DATE, validators=IN_CALENDAR)
     start = forms.TimeField(label=_("시작"), widget=TIME)
     end = forms.TimeField(label=_("종료"), widget=TIME)
     purpose = forms.CharField(label=_("용도"), max_length=200, required=False, validators=[reject_rrn])
@@ -61,9 +59,13 @@ class FindForm(forms.Form):
     institution = forms.ModelChoiceField(
         label=_("기관"), queryset=Institution.objects.all(), required=False, empty_label=_("전체")
     )
-    date_from = forms.DateField(label=_("시작일"), widget=DATE)
+    date_from = forms.DateField(label=_("시작일"), widget=DATE, validators=IN_CALENDAR)
     date_to = forms.DateField(
-        label=_("종료일"), widget=DATE, required=False, help_text=_("비우면 하루 / empty: one day")
+        label=_("종료일"),
+        widget=DATE,
+        required=False,
+        help_text=_("비우면 하루 / empty: one day"),
+        validators=IN_CALENDAR,
     )
     window_start = forms.TimeField(label=_("희망 시간대 시작"), widget=TIME, initial=dt.time(9, 0))
     window_end = forms.TimeField(label=_("희망 시간대 끝"), widget=TIME, initial=dt.time(22, 0))
@@ -105,7 +107,7 @@ class LabBookingForm(forms.Form):
 class TrainingRecordForm(forms.Form):
     email = forms.EmailField(label=_("이수자 이메일"))
     course = forms.ModelChoiceField(label=_("교육"), queryset=Course.objects.none(), empty_label=None)
-    completed_on = forms.DateField(label=_("이수일"), widget=DATE)
+    completed_on = forms.DateField(label=_("이수일"), widget=DATE, validators=IN_CALENDAR)
     note = forms.CharField(label=_("비고"), max_length=200, required=False, validators=[reject_rrn])
 
     def __init__(self, *args: Any, courses: Any, **kwargs: Any) -> None:
@@ -114,8 +116,8 @@ class TrainingRecordForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    date_from = forms.DateField(label=_("시작일"), widget=DATE)
-    date_to = forms.DateField(label=_("종료일"), widget=DATE)
+    date_from = forms.DateField(label=_("시작일"), widget=DATE, validators=IN_CALENDAR)
+    date_to = forms.DateField(label=_("종료일"), widget=DATE, validators=IN_CALENDAR)
     group = forms.ChoiceField(
         label=_("기준"),
         choices=list(
@@ -141,4 +143,4 @@ class ReportForm(forms.Form):
 class EquipmentStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("상태"), choices=EquipmentStatus.choices)
     reason = forms.CharField(label=_("사유"), max_length=300, required=False, validators=[reject_rrn])
-    expected_return = forms.DateField(label=_("복귀 예정일"), widget=DATE, required=False)
+    expected_return = forms.DateField(label=_("복귀 예정일"), widget=DATE, required=False, validators=IN_CALENDAR)

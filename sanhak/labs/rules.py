@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import holidays
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext as _
@@ -30,26 +29,6 @@ WEEKDAYS = (
     pgettext_lazy("weekday", "토"),
     pgettext_lazy("weekday", "일"),
 )
-# Dates the labs reason about (booking windows, reports, calendars); beyond them date arithmetic
-# would overflow, and no booking is ever that far away.
-CALENDAR_FIRST = dt.date(2000, 1, 1)
-CALENDAR_LAST = dt.date(2099, 12, 31)
-
-
-def within_calendar(*days: dt.date) -> bool:
-    return all(CALENDAR_FIRST <= d <= CALENDAR_LAST for d in days)
-
-
-def validate_calendar_date(value: dt.date) -> None:
-    """Form-field validator for within_calendar."""
-    if not within_calendar(value):
-        raise ValidationError(calendar_error().message, code="date_range")
-
-
-def calendar_error() -> DomainError:
-    return DomainError(
-        _("날짜는 2000–2099년 사이여야 합니다. / Dates must be between 2000 and 2099."), code="date_range"
-    )
 
 
 def when_text(start: dt.datetime, end: dt.datetime) -> str:

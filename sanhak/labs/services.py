@@ -25,6 +25,7 @@ from sanhak.accounts.models import Role, TraineeProfile, User
 from sanhak.common.errors import ConflictError, DomainError
 from sanhak.common.i18n import in_site_language
 from sanhak.common.notifications import notification_send
+from sanhak.common.validators import CALENDAR_LAST, calendar_error, within_calendar
 from sanhak.courses.models import Course, Session
 from sanhak.enrollment.models import Enrollment
 from sanhak.enrollment.models import Status as EnrollmentStatus
@@ -38,16 +39,7 @@ from sanhak.labs.models import (
     ReservationStatus,
     TrainingRecord,
 )
-from sanhak.labs.rules import (
-    CALENDAR_LAST,
-    Request,
-    calendar_error,
-    calendar_problems,
-    notice_problems,
-    week_bounds,
-    when_text,
-    within_calendar,
-)
+from sanhak.labs.rules import Request, calendar_problems, notice_problems, week_bounds, when_text
 
 if TYPE_CHECKING:
     pass

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core import signing
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -25,6 +26,7 @@ from sanhak.common.errors import DomainError
 from sanhak.common.export import xlsx_response
 from sanhak.common.permissions import AuthedRequest, login_required_view
 from sanhak.common.ranges import ranged_file_response
+from sanhak.common.validators import within_calendar
 from sanhak.courses.models import Course, Session
 from sanhak.enrollment.forms import RejectForm
 from sanhak.labs import ical, selectors, services
@@ -45,7 +47,6 @@ from sanhak.labs.models import (
     ReservationStatus,
     TrainingRecord,
 )
-from sanhak.labs.rules import within_calendar
 from sanhak.labs.selectors import equipment_listed
 
 FEED_SALT = "sanhak.labs.person-feed"
@@ -170,14 +171,18 @@ def book(request: AuthedRequest, pk: int) -> HttpResponse:
     starts_at, ends_at = form.times()
     weeks = form.cleaned_data["weeks"]
     if weeks > 1 and "confirm" not in request.POST:
-        occurrences = services.weekly_preview(
-            equipment=equipment,
-            user=request.user,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            weeks=weeks,
-            created_by=request.user,
-        )
+        try:
+            occurrences = services.weekly_preview(
+                equipment=equipment,
+                user=request.user,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                weeks=weeks,
+                created_by=request.user,
+            )
+        except DomainError as exc:
+            # E.g. the last week falls after the calendar's end (2099): the form again, with the reason.
+            return _book_error(request, equipment, form, exc.message, exc.status)
         return render(request, "labs/weekly_preview.html", {"eq": equipment, "form": form, "occurrences": occurrences})
     try:
         services.reservations_book(
@@ -225,6 +230,15 @@ def _is_iso_date(value: str) -> bool:
     return True
 
 
+def _field_errors(request: HttpRequest, form: FindForm | ReportForm) -> None:
+    """A search form's field errors (a date outside 2000–2099, …) as messages: its page shows only the
+    form's overall errors next to it."""
+    for name, errors in form.errors.items():
+        if name != NON_FIELD_ERRORS:
+            for error in errors:
+                messages.error(request, f"{form.fields[name].label}: {error}")
+
+
 def find(request: HttpRequest) -> HttpResponse:
     form = FindForm(request.GET or None, initial={"date_from": timezone.localdate() + dt.timedelta(days=1)})
     results = None
@@ -233,6 +247,8 @@ def find(request: HttpRequest) -> HttpResponse:
         if form.cleaned_data["institution"]:
             qs = qs.filter(facility__institution=form.cleaned_data["institution"])
         results = selectors.free_slots(qs, form.query())
+    elif form.is_bound:
+        _field_errors(request, form)
     return render(request, "labs/find.html", {"form": form, "results": results})
 
 
@@ -374,6 +390,8 @@ def reports(request: AuthedRequest) -> HttpResponse:
                 f"utilization-{d['date_from']:%Y%m%d}-{d['date_to']:%Y%m%d}",
                 sheet=_("장비 활용"),
             )
+    else:
+        _field_errors(request, form)
     return render(
         request, "labs/reports.html", {"form": form, "rows": rows, "chart": _chart(rows), "group_label": group_label}
     )

@@ -50,6 +50,7 @@ from sanhak.learning.models import (
 
 MAX_BEAT_SECONDS = 60  # one progress report covers at most a minute of playback
 MAX_VIDEO_SECONDS = 24 * 3600  # a duration reported by a player beyond this is not believed
+REASON_MAX = 300  # AttendanceChange.reason
 SUBMIT_GRACE = dt.timedelta(seconds=30)  # network slack after a quiz's time limit
 QR_STEP_SECONDS = 30  # the attendance code changes every 30 seconds
 QR_EARLY = dt.timedelta(minutes=15)  # check-in opens 15 minutes before a session
@@ -479,7 +480,7 @@ def _set_status(
     else:
         return record
     AttendanceChange.objects.create(
-        attendance=record, old_status=old, new_status=status, method=method, changed_by=by, reason=reason[:300]
+        attendance=record, old_status=old, new_status=status, method=method, changed_by=by, reason=reason
     )
     return record
 
@@ -541,6 +542,12 @@ def attendance_mark(*, session: Session, enrollment: Enrollment, status: str, by
         reject_rrn(reason)  # the reason comes straight from the roster form's fields, not a Django form
     except ValidationError as exc:
         raise _err(exc.messages[0], "rrn") from exc
+    if len(reason.strip()) > REASON_MAX:  # refused, not cut short: the trail keeps what was written
+        raise _err(
+            _("사유는 %(max)d자까지 입력할 수 있습니다. / A reason can be at most %(max)d characters.")
+            % {"max": REASON_MAX},
+            "too_long",
+        )
     with transaction.atomic():
         # Queue on the enrollment's row, as a check-in does, so that a mark and a scan at the same moment
         # do not both insert the first record (and take the locks in the same order).

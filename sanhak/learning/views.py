@@ -23,13 +23,22 @@ from sanhak.common import access
 from sanhak.common.audit import personal_data_viewed
 from sanhak.common.errors import DomainError
 from sanhak.common.export import xlsx_response
+from sanhak.common.forms import refusal
 from sanhak.common.permissions import AuthedRequest, login_required_view
 from sanhak.common.ranges import ranged_file_response
 from sanhak.courses.models import Offering, Session
 from sanhak.credentials.forms import RevokeForm
 from sanhak.enrollment.models import Enrollment
 from sanhak.learning import selectors, services
-from sanhak.learning.forms import LessonForm, ModuleForm, OverrideForm, QuestionForm, QuizForm, RuleForm
+from sanhak.learning.forms import (
+    AttemptForm,
+    LessonForm,
+    ModuleForm,
+    OverrideForm,
+    QuestionForm,
+    QuizForm,
+    RuleForm,
+)
 from sanhak.learning.models import (
     Attendance,
     AttendanceChange,
@@ -160,7 +169,8 @@ def lesson_progress(request: AuthedRequest, pk: int) -> JsonResponse:
         data = json.loads(request.body or b"{}")
         start, end = float(data.get("start", 0)), float(data.get("end", 0))
         duration = float(data["duration"]) if data.get("duration") else None
-    except (ValueError, TypeError, AttributeError):
+    except (ValueError, TypeError, AttributeError, OverflowError, RecursionError):
+        # Not JSON, not numbers, a number too large for a float, or JSON nested thousands deep.
         return JsonResponse(
             {"code": "invalid", "message": _("잘못된 진도 보고입니다. / Malformed progress report.")}, status=422
         )
@@ -239,9 +249,12 @@ def attempt_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not own:
             raise PermissionDenied(_("본인의 응시만 제출할 수 있습니다. / You can only submit your own attempt."))
-        answers = {p["q"]: request.POST.get(f"q{p['q']}", "") for p in attempt.plan}
+        form = AttemptForm(request.POST, question_ids=[p["q"] for p in attempt.plan])
+        if not form.is_valid():  # an answer longer than an answer is kept: nothing submitted, the attempt stays open
+            messages.error(request, form.refusal())
+            return redirect("learning:attempt", pk=attempt.pk)
         try:
-            attempt = services.quiz_attempt_submit(attempt=attempt, answers=answers)
+            attempt = services.quiz_attempt_submit(attempt=attempt, answers=form.answers())
             if attempt.timed_out:
                 messages.error(
                     request, _("제한 시간이 지나 0점 처리되었습니다. / The time limit had passed: scored 0.")
@@ -569,7 +582,9 @@ def completion_override(request: AuthedRequest, pk: int) -> HttpResponse:
     offering = access.offering_manageable(request.user, completion.enrollment.offering_id)
     form = OverrideForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("판정과 사유를 입력하세요. / Choose a decision and give a reason."))
+        messages.error(
+            request, refusal(form, "reason", _("판정과 사유를 입력하세요. / Choose a decision and give a reason."))
+        )
     else:
         try:
             services.completion_override(

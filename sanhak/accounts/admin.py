@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Exists, OuterRef, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from sanhak.accounts.models import ApiToken, Institution, PrivacyConsent, Role, RoleAssignment, TraineeProfile, User
@@ -51,6 +51,9 @@ class UserAdmin(PersonalDataAdmin, BaseUserAdmin):
         (_("일자"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),)
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        return self._logging_one(request, super().user_change_password(request, id, form_url))
 
 
 @admin.register(Institution)

@@ -44,8 +44,18 @@ class PersonalDataAdmin(admin.ModelAdmin):
         form_url: str = "",
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
-        response = super().changeform_view(request, object_id, form_url, extra_context)
-        shown = getattr(response, "context_data", {}).get("original")
-        if shown is not None:  # a record shown (its form), not the redirect after saving
+        return self._logging_one(request, super().changeform_view(request, object_id, form_url, extra_context))
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None) -> Any:
+        return self._logging_one(request, super().history_view(request, object_id, extra_context), "object")
+
+    def delete_view(self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None) -> Any:
+        return self._logging_one(request, super().delete_view(request, object_id, extra_context), "object")
+
+    def _logging_one(self, request: HttpRequest, response: Any, key: str = "original") -> Any:
+        """A page about one record (its form, history or delete confirmation) names its person: logged when
+        the record was shown, not for the redirect after saving."""
+        shown = getattr(response, "context_data", {}).get(key)
+        if shown is not None:
             self._log(request, [shown])
         return response

@@ -9,13 +9,30 @@ closes the admin on the very next request.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
+
+from sanhak.common.audit import personal_data_viewed
+
+
+class AuditedAutocompleteJsonView(AutocompleteJsonView):
+    """The admin's search-as-you-type answers name people ("name <email>") when they search users: each
+    answer is logged as a view of the people it lists (PIPA), as the user list is."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().get(request, *args, **kwargs)
+        if response.status_code == 200 and self.model_admin.model is get_user_model():
+            shown = [int(row["id"]) for row in json.loads(response.content)["results"]]
+            personal_data_viewed(request=request, purpose="admin_autocomplete_user", subject_ids=shown)
+        return response
 
 
 def may_use_admin(user: Any) -> bool:
@@ -57,6 +74,9 @@ class SanhakAdminSite(admin.AdminSite):
     site_title = _("산학 관리")
     index_title = _("사업 데이터 관리")
     login_form = AdminLoginForm
+
+    def autocomplete_view(self, request: HttpRequest) -> HttpResponse:
+        return AuditedAutocompleteJsonView.as_view(admin_site=self)(request)  # type: ignore[return-value]
 
     def has_permission(self, request: HttpRequest) -> bool:
         return may_use_admin(request.user)

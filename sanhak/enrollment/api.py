@@ -114,6 +114,12 @@ def enrollment_detail(request: HttpRequest, enrollment_id: PathId) -> Enrollment
 # Writes ------------------------------------------------------------------------------------------
 
 
+def _answered(request: HttpRequest, user: User, purpose: str, enrollments: list[Enrollment]) -> None:
+    """A write's answer shows the enrollments it made or decided, and so their trainees (PIPA); the
+    caller's own is not logged."""
+    personal_data_viewed(request=request, viewer=user, purpose=purpose, subject_ids=[e.trainee_id for e in enrollments])
+
+
 @router.post(
     "/offerings/{offering_id}/apply",
     response={201: EnrollmentOut, **errors(400, 401, 403, 404, 409, 422)},
@@ -149,6 +155,7 @@ def offering_nominate(request: HttpRequest, offering_id: PathId, payload: Nomina
         )
     enrollments = services.enrollment_nominate(offering=offering, trainees=[found[i] for i in ids], by=user)
     pks = [e.pk for e in enrollments]
+    _answered(request, user, "api_nominate", enrollments)
     return Status(201, sorted(_for_output(Enrollment.objects.filter(pk__in=pks)), key=lambda e: pks.index(e.pk)))
 
 
@@ -161,7 +168,9 @@ def enrollment_approve(request: HttpRequest, enrollment_id: PathId) -> Enrollmen
     """If the offering is full, the application goes onto the waitlist instead (status waitlisted)."""
     user = caller(request)
     enrollment = access.enrollment_manageable(user, enrollment_id)
-    return _reloaded(services.enrollment_approve(enrollment=enrollment, by=user))
+    decided = _reloaded(services.enrollment_approve(enrollment=enrollment, by=user))
+    _answered(request, user, "api_enrollment_approve", [decided])
+    return decided
 
 
 @router.post(
@@ -172,7 +181,9 @@ def enrollment_approve(request: HttpRequest, enrollment_id: PathId) -> Enrollmen
 def enrollment_reject(request: HttpRequest, enrollment_id: PathId, payload: ReasonIn) -> Enrollment:
     user = caller(request)
     enrollment = access.enrollment_manageable(user, enrollment_id)
-    return _reloaded(services.enrollment_reject(enrollment=enrollment, by=user, reason=payload.reason))
+    decided = _reloaded(services.enrollment_reject(enrollment=enrollment, by=user, reason=payload.reason))
+    _answered(request, user, "api_enrollment_reject", [decided])
+    return decided
 
 
 @router.post(
@@ -183,4 +194,6 @@ def enrollment_reject(request: HttpRequest, enrollment_id: PathId, payload: Reas
 def enrollment_cancel(request: HttpRequest, enrollment_id: PathId) -> Enrollment:
     user = caller(request)
     enrollment = access.enrollment_own(user, enrollment_id)
-    return _reloaded(services.enrollment_cancel(enrollment=enrollment, by=user))
+    decided = _reloaded(services.enrollment_cancel(enrollment=enrollment, by=user))
+    _answered(request, user, "api_enrollment_cancel", [decided])
+    return decided

@@ -17,10 +17,12 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import AfterValidator, WithJsonSchema, model_validator
 
+from sanhak.accounts.models import User
 from sanhak.api.auth import caller
 from sanhak.api.pagination import AuditedPagination
 from sanhak.api.schemas import DbId, Pagination, PathId, PersonalText, ReasonIn, errors
 from sanhak.common import access
+from sanhak.common.audit import personal_data_viewed
 from sanhak.common.validators import within_calendar
 from sanhak.labs import selectors, services
 from sanhak.labs.models import Equipment, EquipmentStatus, Reservation, ReservationStatus
@@ -256,6 +258,13 @@ def reservation_create(request: HttpRequest, payload: ReservationIn) -> Status[l
     return Status(201, list(_for_output(Reservation.objects.filter(pk__in=pks)).order_by("starts_at")))
 
 
+def _answered(request: HttpRequest, user: User, verb: str, reservation: Reservation) -> Reservation:
+    """A decision's answer names the booker (PIPA); the caller's own booking is not logged."""
+    purpose = f"api_lab_reservation_{verb}"
+    personal_data_viewed(request=request, viewer=user, purpose=purpose, subject_ids=[reservation.user_id])
+    return reservation
+
+
 @router.post(
     "/labs/reservations/{reservation_id}/cancel",
     response={200: ReservationOut, **errors(400, 401, 403, 404, 409, 422)},
@@ -264,7 +273,7 @@ def reservation_create(request: HttpRequest, payload: ReservationIn) -> Status[l
 def reservation_cancel(request: HttpRequest, reservation_id: PathId) -> Reservation:
     user = caller(request)
     reservation = access.reservation_visible(user, reservation_id)
-    return _reloaded(services.reservation_cancel(reservation=reservation, by=user))
+    return _answered(request, user, "cancel", _reloaded(services.reservation_cancel(reservation=reservation, by=user)))
 
 
 @router.post(
@@ -275,7 +284,9 @@ def reservation_cancel(request: HttpRequest, reservation_id: PathId) -> Reservat
 def reservation_approve(request: HttpRequest, reservation_id: PathId) -> Reservation:
     user = caller(request)
     reservation = access.reservation_visible(user, reservation_id)
-    return _reloaded(services.reservation_approve(reservation=reservation, by=user))
+    return _answered(
+        request, user, "approve", _reloaded(services.reservation_approve(reservation=reservation, by=user))
+    )
 
 
 @router.post(
@@ -286,4 +297,9 @@ def reservation_approve(request: HttpRequest, reservation_id: PathId) -> Reserva
 def reservation_reject(request: HttpRequest, reservation_id: PathId, payload: ReasonIn) -> Reservation:
     user = caller(request)
     reservation = access.reservation_visible(user, reservation_id)
-    return _reloaded(services.reservation_reject(reservation=reservation, by=user, reason=payload.reason))
+    return _answered(
+        request,
+        user,
+        "reject",
+        _reloaded(services.reservation_reject(reservation=reservation, by=user, reason=payload.reason)),
+    )

@@ -408,12 +408,14 @@ def session_attendance(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.success(request, _("%(n)d명의 출결을 저장했습니다. / Saved %(n)d.") % {"n": changed})
         return redirect("learning:attendance", pk=session.pk)
     records = {a.enrollment_id: a for a in Attendance.objects.filter(session=session)}
-    trail = (
+    trail = list(
         AttendanceChange.objects.filter(attendance__session=session)
         .select_related("attendance__enrollment__trainee", "changed_by")
         .order_by("-changed_at", "-id")[:200]
     )
-    personal_data_viewed(request=request, purpose="attendance", subject_ids=[e.trainee_id for e in enrollments])
+    # Everyone the page names: the roll, and the change history (which keeps trainees who left since).
+    shown = [e.trainee_id for e in enrollments] + [c.attendance.enrollment.trainee_id for c in trail]
+    personal_data_viewed(request=request, purpose="attendance", subject_ids=shown)
     return render(
         request,
         "learning/attendance.html",

@@ -92,7 +92,8 @@ def verify_stored(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     )
     result = platform_verify(stored.document)
     identity = None
-    form = IdentityCheckForm(request.GET if "email" in request.GET else None)
+    # POSTed, not in the query string: an e-mail address stays out of URLs, server logs and history.
+    form = IdentityCheckForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         identity = badges.identity_matches(stored.document, form.cleaned_data["email"])
     return render(

@@ -39,3 +39,19 @@ def test_the_apis_decisions_log_whom_their_answer_names(personas, catalog, db):
     assert logged("api_enrollment_approve") == [(personas.coordinator.pk, [personas.worker.pk])]
     assert api.post(f"/api/enrollments/{e.pk}/cancel", as_=personas.worker).status_code == 200
     assert logged("api_enrollment_cancel") == []  # the worker's own enrollment
+
+
+def test_an_export_naming_thousands_keeps_every_person_findable(rf, personas):
+    from sanhak.common.audit import naming, personal_data_viewed
+
+    request = rf.get("/demand/rounds/1/?format=xlsx")
+    request.user = personas.admin
+    ids = [i for i in range(1, 2600) if i != personas.admin.pk][:2500]  # the viewer is never a subject
+    personal_data_viewed(request=request, purpose="round_nonresponders", subject_ids=ids)
+    rows = PersonalDataAccess.objects.filter(purpose="round_nonresponders").order_by("pk")
+    assert [(r.subject_count, r.subject_ids) for r in rows] == [
+        (1000, ids[:1000]),
+        (1000, ids[1000:2000]),
+        (500, ids[2000:]),
+    ]
+    assert naming(PersonalDataAccess.objects.all(), ids[-1]).count() == 1

@@ -72,9 +72,9 @@ def test_the_public_link_in_english(client, issued):
     assert '<span class="muted">The recipient has not shown their name</span>' in page
     assert '<label for="id_email">Check the recipient\'s e-mail</label>' in page
     assert '<button class="secondary">Check</button>' in page
-    wrong = client.get(reverse("credentials:verify_stored", args=[issued.pk]), {"email": "someone@example.com"})
+    wrong = client.post(reverse("credentials:verify_stored", args=[issued.pk]), {"email": "someone@example.com"})
     assert '<span class="badge bad">✗</span> Not issued to this address' in wrong.content.decode()
-    right = client.get(reverse("credentials:verify_stored", args=[issued.pk]), {"email": issued.recipient.email})
+    right = client.post(reverse("credentials:verify_stored", args=[issued.pk]), {"email": issued.recipient.email})
     assert '<span class="badge ok">✓</span> Issued to the owner of this address' in right.content.decode()
     assert "수령자" not in page and "유효함" not in page
 
@@ -102,10 +102,11 @@ def test_coordinator_may_download_and_it_is_logged_but_not_share(client, persona
 
 def test_public_link_checks_a_recipient_email(client, issued):
     url = reverse("credentials:verify_stored", args=[issued.pk])
-    yes = client.get(url, {"email": "Student@Sanhak.test"}).content.decode()
+    yes = client.post(url, {"email": "Student@Sanhak.test"}).content.decode()
     assert "이 이메일 주소의 주인에게 발급되었습니다" in yes
-    no = client.get(url, {"email": "someone@else.test"}).content.decode()
+    no = client.post(url, {"email": "someone@else.test"}).content.decode()
     assert "이 이메일 주소로 발급된 증명이 아닙니다" in no
+    assert "이 이메일 주소" not in client.get(url, {"email": "Student@Sanhak.test"}).content.decode()  # never by GET
 
 
 def test_revoke_by_coordinator_and_denied_to_others(client, personas, issued):

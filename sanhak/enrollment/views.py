@@ -85,8 +85,10 @@ def _decision_context(request: HttpRequest) -> dict[str, Any]:
 @login_required_view
 def roster(request: AuthedRequest, pk: int) -> HttpResponse:
     offering = access.offering_roster_visible(request.user, pk)
-    show_all = request.GET.get("all") == "1"
     can_manage = access.can_manage_offering(request.user, offering)
+    # Rejected and cancelled applicants are shown only to those who decide (PIPA: an instructor teaches
+    # the enrolled, and needs nobody else's details).
+    show_all = request.GET.get("all") == "1" and can_manage
 
     def page() -> tuple[HttpResponse, list[int]]:
         entries = selectors.roster_entries(selectors.roster_rows(offering))
@@ -104,6 +106,8 @@ def roster(request: AuthedRequest, pk: int) -> HttpResponse:
 def roster_export(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
     offering = access.offering_roster_visible(request.user, pk)
     entries = selectors.roster(offering)
+    if not access.can_manage_offering(request.user, offering):  # as on the page: the enrolled only
+        entries = [e for e in entries if e.status not in selectors.CLOSED_STATUSES]
     rows = selectors.roster_table(entries)
     personal_data_viewed(
         request=request,

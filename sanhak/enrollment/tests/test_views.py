@@ -264,6 +264,21 @@ def test_roster_folds_closed_enrollments_until_asked(client, personas, catalog):
     assert list(PersonalDataAccess.objects.order_by("id").values_list("subject_count", flat=True)) == [1, 2]
 
 
+def test_an_instructor_sees_and_exports_the_enrolled_only(client, personas, catalog):
+    from sanhak.enrollment.services import enrollment_reject
+
+    offering = catalog.robot_offering
+    enrollment_apply(offering=offering, trainee=personas.worker)
+    rejected = enrollment_apply(offering=offering, trainee=personas.student)
+    enrollment_reject(enrollment=rejected, by=personas.coordinator, reason="정원 조정")
+    client.force_login(personas.instructor)
+    body = client.get(reverse("enrollment:roster", args=[offering.pk]), {"all": "1"}).content.decode()
+    assert "오재직" in body and "이학생" not in body and "정원 조정" not in body and "펼쳐 보기" not in body
+    csv = client.get(reverse("enrollment:roster_csv", args=[offering.pk])).content.decode("utf-8-sig")
+    assert "오재직" in csv and "이학생" not in csv
+    assert list(PersonalDataAccess.objects.values_list("subject_ids", flat=True)) == [[personas.worker.pk]] * 2
+
+
 def test_roster_escapes_names(client, personas, catalog):
     personas.student.name = '<script>alert("x")</script>'
     personas.student.save()

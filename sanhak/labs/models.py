@@ -303,3 +303,19 @@ class Reservation(TimeStampedModel):
     @property
     def hours(self) -> float:
         return (self.ends_at - self.starts_at).total_seconds() / 3600
+
+
+class CalendarFeed(models.Model):
+    """A person's private calendar link (their bookings as iCal, for a calendar app that cannot log in):
+    the random key is the link. A new key ends the old link, for a link that was shared or leaked."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lab_calendar_feed")
+    key = models.CharField(max_length=64, unique=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("개인 캘린더 주소")
+        verbose_name_plural = _("개인 캘린더 주소")
+
+    def __str__(self) -> str:
+        return str(self.user)  # never the key: it is the link

@@ -9,6 +9,7 @@ nothing it wrote survives.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -31,6 +32,7 @@ from sanhak.enrollment.models import Enrollment
 from sanhak.enrollment.models import Status as EnrollmentStatus
 from sanhak.labs.models import (
     Blackout,
+    CalendarFeed,
     Equipment,
     EquipmentStatus,
     Facility,
@@ -869,3 +871,20 @@ def equipment_status_set(
         ):  # one query, not one a booker
             notification_send(user=user, message=message, url=reverse("labs:mine"))
     return equipment
+
+
+# The private calendar link ------------------------------------------------------------------------
+
+
+def calendar_feed(user: User) -> CalendarFeed:
+    """The person's calendar link, made on first use."""
+    feed, _made = CalendarFeed.objects.get_or_create(user=user, defaults={"key": secrets.token_urlsafe(32)})
+    return feed
+
+
+def calendar_feed_renew(user: User) -> CalendarFeed:
+    """A new link; the old one answers 404 from now on."""
+    feed = calendar_feed(user)
+    feed.key = secrets.token_urlsafe(32)
+    feed.save(update_fields=["key", "updated_at"])
+    return feed

@@ -17,6 +17,7 @@ urlpatterns = [
     path("equipment/<int:pk>/calendar.ics", views.equipment_ics, name="equipment_ics"),
     path("facilities/<int:pk>/book/", views.lab_book, name="lab_book"),
     path("feeds/<str:token>.ics", views.person_ics, name="person_ics"),
+    path("my/feed/renew/", views.feed_renew, name="feed_renew"),
     path("reservations/<int:pk>/cancel/", views.reservation_action, {"action": "cancel"}, name="cancel"),
     path("reservations/<int:pk>/check-in/", views.reservation_action, {"action": "check_in"}, name="check_in"),
     path("reservations/<int:pk>/approve/", views.reservation_action, {"action": "approve"}, name="approve"),

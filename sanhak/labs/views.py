@@ -8,7 +8,6 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from django.contrib import messages
-from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.files.storage import default_storage
 from django.db.models import Q
@@ -39,6 +38,7 @@ from sanhak.labs.forms import (
     TrainingRecordForm,
 )
 from sanhak.labs.models import (
+    CalendarFeed,
     Equipment,
     EquipmentStatus,
     EquipmentType,
@@ -49,7 +49,6 @@ from sanhak.labs.models import (
 )
 from sanhak.labs.selectors import equipment_listed
 
-FEED_SALT = "sanhak.labs.person-feed"
 LAB_BOOKING_HORIZON_DAYS = 120  # sessions offered for a whole-lab booking
 
 
@@ -263,7 +262,7 @@ def mine(request: AuthedRequest) -> HttpResponse:
         .order_by("starts_at")[:100]
     )
     past = own.filter(ends_at__lt=timezone.now()).select_related("equipment__facility").order_by("-starts_at")[:30]
-    token = signing.Signer(salt=FEED_SALT).sign(str(request.user.pk))
+    feed = services.calendar_feed(request.user)
     return render(
         request,
         "labs/mine.html",
@@ -271,7 +270,7 @@ def mine(request: AuthedRequest) -> HttpResponse:
             "upcoming": upcoming,
             "past": past,
             "days": selectors.calendar_week(own, monday),
-            "feed_url": request.build_absolute_uri(reverse("labs:person_ics", args=[token])),
+            "feed_url": request.build_absolute_uri(reverse("labs:person_ics", args=[feed.key])),
             "now": timezone.now(),
             **_week_nav(monday),
         },
@@ -492,9 +491,15 @@ def equipment_ics(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def person_ics(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        user_pk = int(signing.Signer(salt=FEED_SALT).unsign(token))
-    except (signing.BadSignature, ValueError) as exc:
-        raise Http404(_("캘린더를 찾을 수 없습니다. / Calendar not found.")) from exc
-    user = get_object_or_404(User, pk=user_pk, is_active=True)
-    return ical.response(ical.person_feed(user), "my-lab-bookings.ics")
+    feed = CalendarFeed.objects.select_related("user").filter(key=token, user__is_active=True).first()
+    if feed is None:  # never made, renewed since, or its owner's account closed
+        raise Http404(_("캘린더를 찾을 수 없습니다. / Calendar not found."))
+    return ical.response(ical.person_feed(feed.user), "my-lab-bookings.ics")
+
+
+@require_POST
+@login_required_view
+def feed_renew(request: AuthedRequest) -> HttpResponse:
+    services.calendar_feed_renew(request.user)
+    messages.success(request, _("새 iCal 주소를 만들었습니다. 이전 주소는 더 이상 열리지 않습니다."))
+    return redirect("labs:mine")

@@ -11,8 +11,8 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from sanhak.labs.models import Reservation, ReservationStatus
+from sanhak.labs.services import calendar_feed
 from sanhak.labs.tests.conftest import at, open_day
-from sanhak.labs.views import FEED_SALT
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +131,7 @@ def test_an_empty_and_a_missing_equipment_feed(client, labs, bookings):
 
 
 def feed_url(user):
-    return reverse("labs:person_ics", args=[signing.Signer(salt=FEED_SALT).sign(str(user.pk))])
+    return reverse("labs:person_ics", args=[calendar_feed(user).key])
 
 
 def test_the_person_feed(client, personas, bookings):
@@ -176,16 +176,15 @@ def test_the_mine_page_links_the_persons_feed(client, personas, bookings):
 
 
 def test_a_tampered_or_foreign_token_is_a_404(client, personas, bookings):
-    token = signing.Signer(salt=FEED_SALT).sign(str(personas.worker.pk))
-    pk, signature = token.split(":")
+    key = calendar_feed(personas.worker).key
+    calendar_feed(personas.student)
     tampered = [
-        f"{pk}:{signature[:-1]}{'A' if signature[-1] != 'A' else 'B'}",
-        f"{personas.student.pk}:{signature}",  # another person's id with this signature
-        pk,
+        f"{key[:-1]}{'A' if key[-1] != 'A' else 'B'}",
+        key[:-1],
+        key.upper() if key.upper() != key else key.lower(),
+        str(personas.worker.pk),  # the old links' form: an id with a signature
+        signing.Signer(salt="sanhak.labs.person-feed").sign(str(personas.worker.pk)),
         "junk",
-        signing.Signer(salt="another-salt").sign(pk),
-        signing.Signer(salt=FEED_SALT).sign("not-a-number"),
-        signing.Signer(salt=FEED_SALT).sign("999999"),
     ]
     for token in tampered:
         assert client.get(reverse("labs:person_ics", args=[token])).status_code == 404, token
@@ -196,3 +195,18 @@ def test_an_inactive_persons_feed_is_gone(client, personas, bookings):
     personas.worker.is_active = False
     personas.worker.save()
     assert client.get(url).status_code == 404
+
+
+def test_a_renewed_link_ends_the_old_one(client, personas, bookings):
+    old = feed_url(personas.worker)
+    assert client.get(old).status_code == 200
+    client.force_login(personas.worker)
+    body = client.post(reverse("labs:feed_renew"), follow=True).content.decode()
+    assert "새 iCal 주소를 만들었습니다. 이전 주소는 더 이상 열리지 않습니다." in body
+    client.logout()
+    new = feed_url(personas.worker)
+    assert new != old
+    assert (client.get(old).status_code, client.get(new).status_code) == (404, 200)
+    assert client.get(reverse("labs:person_ics", args=["x" * 43])).status_code == 404
+    assert client.post(reverse("labs:feed_renew")).status_code == 302  # logged out: to the login page
+    assert feed_url(personas.worker) == new

@@ -10,7 +10,7 @@ from sanhak.common.validators import IN_CALENDAR, reject_rrn
 from sanhak.companies.models import IndustrialComplex
 from sanhak.competencies.models import Competency, Track
 from sanhak.demand.models import PreferredMode, SizeBand, Urgency
-from sanhak.demand.services import KSIC_PREFIXES_MAX, parse_prefixes, too_many_prefixes
+from sanhak.demand.services import parse_prefixes
 
 DATE = forms.DateInput(attrs={"type": "date"})
 LEVELS = [("", "—"), *[(str(n), str(n)) for n in range(1, 9)]]
@@ -35,13 +35,9 @@ class RoundForm(forms.Form):
     def clean_ksic_prefixes(self) -> str:
         """The codes as the round stores them ("29,303"): each once, in the order given."""
         try:
-            prefixes = parse_prefixes(self.cleaned_data.get("ksic_prefixes", ""))
+            return ",".join(parse_prefixes(self.cleaned_data.get("ksic_prefixes", "")))
         except DomainError as exc:
             raise forms.ValidationError(exc.message, code=exc.code) from exc
-        stored = ",".join(prefixes)
-        if len(stored) > KSIC_PREFIXES_MAX:
-            raise forms.ValidationError(too_many_prefixes(), code="max_length")
-        return stored
 
     def clean_size_bands(self) -> list[str]:
         return list(dict.fromkeys(self.cleaned_data.get("size_bands", [])))

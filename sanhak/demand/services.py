@@ -52,21 +52,24 @@ def _require_staff(user: Any) -> None:
 KSIC_PREFIXES_MAX = SurveyRound._meta.get_field("ksic_prefixes").max_length or 200
 
 
-def too_many_prefixes() -> str:
-    return _(
-        "업종 코드가 너무 많습니다(쉼표 포함 %(max)d자까지). / "
-        "Too many KSIC codes (%(max)d characters at most, commas included)."
-    ) % {"max": KSIC_PREFIXES_MAX}
-
-
 def parse_prefixes(text: str) -> list[str]:
-    """The KSIC code prefixes in a comma- or space-separated list, each once, in the order given."""
+    """The KSIC code prefixes in a comma- or space-separated list, each once, in the order given; as many
+    as the round can store (joined by commas)."""
     prefixes = list(dict.fromkeys(p.strip().upper() for p in text.replace(" ", ",").split(",") if p.strip()))
     bad = [p for p in prefixes if not (p.isdigit() and 1 <= len(p) <= 5)]
     if bad:
         raise DomainError(
             _("업종 코드는 숫자 1~5자리입니다: %(codes)s / KSIC codes are 1 to 5 digits: %(codes)s")
             % {"codes": ", ".join(bad)},
+            code="invalid_ksic",
+        )
+    if len(",".join(prefixes)) > KSIC_PREFIXES_MAX:
+        raise DomainError(
+            _(
+                "업종 코드가 너무 많습니다(쉼표 포함 %(max)d자까지). / "
+                "Too many KSIC codes (%(max)d characters at most, commas included)."
+            )
+            % {"max": KSIC_PREFIXES_MAX},
             code="invalid_ksic",
         )
     return prefixes
@@ -116,8 +119,6 @@ def survey_round_open(
     if closes_on < opens_on or period_end < period_start:
         raise DomainError(_("기간의 끝이 시작보다 빠릅니다. / A period ends before it starts."), code="invalid_dates")
     prefixes = parse_prefixes(ksic_prefixes)
-    if len(",".join(prefixes)) > KSIC_PREFIXES_MAX:
-        raise DomainError(too_many_prefixes(), code="invalid_ksic")
     size_bands = list(dict.fromkeys(size_bands))
     for band in size_bands:
         if band not in SizeBand.values:

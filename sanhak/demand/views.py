@@ -8,11 +8,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,10 +22,13 @@ from sanhak.common.errors import DomainError
 from sanhak.common.export import xlsx_response
 from sanhak.common.forms import refusal
 from sanhak.common.permissions import AuthedRequest, login_required_view, role_required
+from sanhak.common.redirects import redirect_back
 from sanhak.competencies.models import Competency
 from sanhak.demand import services
 from sanhak.demand.forms import ItemFormSet, ReopenForm, RoundForm, StatementFormSet
 from sanhak.demand.models import NeedStatement, ResponseStatus, SurveyResponse, SurveyRound
+
+CODE_MAX = Competency._meta.get_field("code").max_length or 20  # a mapped competency's code
 
 
 def _raise(exc: DomainError) -> None:
@@ -269,24 +271,11 @@ def statement_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
             _("역량 코드는 %(max)d자까지입니다. / A competency code has at most %(max)d characters.")
             % {"max": CODE_MAX},
         )
-        return _back_to_statements(request)
+        return redirect_back(request, "demand:statements")
     try:
         services.statement_confirm(statement=statement, codes=codes, by=request.user)
         messages.success(request, _("매핑을 확정했습니다. / Mapping confirmed."))
     except DomainError as exc:
         _raise(exc)
         messages.error(request, exc.message)
-    return _back_to_statements(request)
-
-
-CODE_MAX = Competency._meta.get_field("code").max_length or 20
-
-
-def _back_to_statements(request: HttpRequest) -> HttpResponse:
-    """To the page the form was on (`next`: a path on this site), else to the statements page."""
-    target = request.POST.get("next", "")
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return HttpResponseRedirect(target)  # not redirect(): that would take "abc" for a view's name
-    return redirect("demand:statements")
+    return redirect_back(request, "demand:statements")

@@ -4,10 +4,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,19 +17,10 @@ from sanhak.common.errors import DomainError
 from sanhak.common.export import csv_response, xlsx_response
 from sanhak.common.pagecache import fingerprint, private_page
 from sanhak.common.permissions import AuthedRequest, login_required_view, role_required
+from sanhak.common.redirects import redirect_back
 from sanhak.enrollment import selectors, services
 from sanhak.enrollment.forms import RejectForm
 from sanhak.enrollment.models import Enrollment, Status
-
-
-def _back(request: HttpRequest, default: str, **kwargs: Any) -> HttpResponse:
-    """To the page the form was on (`next`: a path on this site), else to `default` (a view name)."""
-    target = request.POST.get("next", "")
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return HttpResponseRedirect(target)  # not redirect(): that would take "abc" for a view's name
-    return redirect(default, **kwargs)
 
 
 @login_required_view
@@ -136,7 +126,7 @@ def approve(request: AuthedRequest, pk: int) -> HttpResponse:
                 request,
                 _("정원이 차서 %(name)s 님을 대기자로 올렸습니다. / Full: waitlisted.") % {"name": result.trainee.name},
             )
-    return _back(request, "enrollment:roster", pk=enrollment.offering_id)
+    return redirect_back(request, "enrollment:roster", pk=enrollment.offering_id)
 
 
 @require_POST
@@ -146,7 +136,7 @@ def reject(request: AuthedRequest, pk: int) -> HttpResponse:
     form = RejectForm(request.POST)
     if not form.is_valid():
         messages.error(request, form.refusal(_("반려 사유를 입력하세요. / A reason is required to reject.")))
-        return _back(request, "enrollment:roster", pk=enrollment.offering_id)
+        return redirect_back(request, "enrollment:roster", pk=enrollment.offering_id)
     try:
         services.enrollment_reject(enrollment=enrollment, by=request.user, reason=form.cleaned_data["reason"])
     except DomainError as exc:
@@ -155,7 +145,7 @@ def reject(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.success(
             request, _("%(name)s 님의 신청을 반려했습니다. / Rejected.") % {"name": enrollment.trainee.name}
         )
-    return _back(request, "enrollment:roster", pk=enrollment.offering_id)
+    return redirect_back(request, "enrollment:roster", pk=enrollment.offering_id)
 
 
 @require_POST
@@ -168,4 +158,4 @@ def cancel(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("신청을 취소했습니다. / Cancelled."))
-    return _back(request, "enrollment:my_courses")
+    return redirect_back(request, "enrollment:my_courses")

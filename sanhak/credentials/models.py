@@ -74,7 +74,7 @@ class IssuedCredential(models.Model):
     shared = models.BooleanField(
         _("이름 공개"),
         default=False,
-        help_text=_("공개 링크에 수령자 이름을 보여 줍니다 / show the name on the public link"),
+        help_text=_("공개 링크에 수령자 이름을 보여 줍니다"),
     )
     created_at = models.DateTimeField(_("발급일시"), auto_now_add=True)
 

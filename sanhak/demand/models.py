@@ -43,17 +43,15 @@ class SurveyRound(TimeStampedModel):
     title = models.CharField(_("조사명"), max_length=200)
     opens_on = models.DateField(_("시작일"))
     closes_on = models.DateField(_("마감일"))
-    period_start = models.DateField(
-        _("수요 기간 시작"), help_text=_("교육이 필요한 기간 / when the training is needed")
-    )
+    period_start = models.DateField(_("수요 기간 시작"), help_text=_("교육이 필요한 기간"))
     period_end = models.DateField(_("수요 기간 끝"))
     complex = models.ForeignKey(
         "companies.IndustrialComplex", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("산업단지")
     )
     ksic_prefixes = models.CharField(
-        _("업종(KSIC) 코드"), max_length=200, blank=True, help_text=_("쉼표로 구분, 예: 29, 303 / comma-separated")
+        _("업종(KSIC) 코드"), max_length=200, blank=True, help_text=_("쉼표로 구분, 예: 29, 303")
     )
-    size_bands = models.CharField(_("규모"), max_length=40, blank=True, help_text=_("비우면 전체 / empty: all"))
+    size_bands = models.CharField(_("규모"), max_length=40, blank=True, help_text=_("비우면 전체"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

@@ -64,7 +64,7 @@ class FindForm(forms.Form):
         label=_("종료일"),
         widget=DATE,
         required=False,
-        help_text=_("비우면 하루 / empty: one day"),
+        help_text=_("비우면 하루"),
         validators=IN_CALENDAR,
     )
     window_start = forms.TimeField(label=_("희망 시간대 시작"), widget=TIME, initial=dt.time(9, 0))

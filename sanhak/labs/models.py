@@ -31,14 +31,12 @@ class BookingRules(models.Model):
     max_notice_days = models.PositiveIntegerField(_("최대 사전 예약(일)"), default=60)
     opens_at = models.TimeField(_("운영 시작"), default=dt.time(9, 0))
     closes_at = models.TimeField(_("운영 종료"), default=dt.time(22, 0))
-    open_weekdays = models.CharField(
-        _("운영 요일"), max_length=7, default="012345", help_text=_("0=월 … 6=일 / 0=Monday … 6=Sunday")
-    )
+    open_weekdays = models.CharField(_("운영 요일"), max_length=7, default="012345", help_text=_("0=월 … 6=일"))
     closed_on_holidays = models.BooleanField(_("공휴일 휴무"), default=True)
     approval_required = models.BooleanField(_("승인 필요"), default=False)
     max_active_per_user = models.PositiveIntegerField(_("1인 최대 활성 예약 수"), default=4)
     weekly_quota_hours = models.PositiveIntegerField(
-        _("1인 주간 이용 한도(시간)"), null=True, blank=True, help_text=_("비우면 한도 없음 / empty: no limit")
+        _("1인 주간 이용 한도(시간)"), null=True, blank=True, help_text=_("비우면 한도 없음")
     )
 
     class Meta:
@@ -125,7 +123,7 @@ class Equipment(TimeStampedModel):
         blank=True,
         related_name="+",
         verbose_name=_("장비별 예약 규칙"),
-        help_text=_("비우면 유형의 기본 규칙 / empty: the type's default rules"),
+        help_text=_("비우면 유형의 기본 규칙"),
     )
     required_courses = models.ManyToManyField(
         "courses.Course", blank=True, related_name="+", verbose_name=_("필수 안전·장비 교육")

@@ -47,7 +47,7 @@ class QuestionForm(forms.Form):
         label=_("보기 (한 줄에 하나, 정답 앞에 *)"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
-        help_text=_("예: *PLC / HMI / MES"),
+        help_text=_("예: 세 줄에 각각 *PLC, HMI, MES — * 붙은 PLC가 정답"),
     )
     accepted_answers = forms.CharField(
         label=_("단답형 정답 (한 줄에 하나)"), widget=forms.Textarea(attrs={"rows": 2}), required=False

@@ -46,7 +46,7 @@ class Lesson(models.Model):
     kind = models.CharField(_("유형"), max_length=10, choices=Kind.choices)
     file = models.FileField(_("파일"), upload_to="lessons/%Y/%m/", blank=True)
     content_type = models.CharField(_("파일 형식"), max_length=100, blank=True)
-    body = models.TextField(_("본문"), blank=True, help_text=_("허용된 HTML만 남습니다 / only safe HTML is kept"))
+    body = models.TextField(_("본문"), blank=True, help_text=_("허용된 HTML만 남습니다"))
     duration_seconds = models.PositiveIntegerField(_("영상 길이(초)"), default=0)
     required = models.BooleanField(_("수료 필수"), default=True)
 
@@ -90,10 +90,10 @@ class Quiz(models.Model):
     title = models.CharField(_("퀴즈명"), max_length=200)
     max_attempts = models.PositiveSmallIntegerField(_("응시 가능 횟수"), default=1)
     time_limit_minutes = models.PositiveSmallIntegerField(
-        _("제한 시간(분)"), null=True, blank=True, help_text=_("비우면 제한 없음 / empty: no limit")
+        _("제한 시간(분)"), null=True, blank=True, help_text=_("비우면 제한 없음")
     )
     questions_per_attempt = models.PositiveSmallIntegerField(
-        _("출제 문항 수"), null=True, blank=True, help_text=_("문제 은행에서 뽑을 문항 수, 비우면 전부 / empty: all")
+        _("출제 문항 수"), null=True, blank=True, help_text=_("문제 은행에서 뽑을 문항 수, 비우면 전부")
     )
     counts_toward_completion = models.BooleanField(_("수료 평가에 반영"), default=True)
 
@@ -120,7 +120,7 @@ class Question(models.Model):
     text = models.TextField(_("문제"))
     points = models.PositiveSmallIntegerField(_("배점"), default=1)
     accepted_answers = models.TextField(
-        _("정답(단답형)"), blank=True, help_text=_("한 줄에 하나; 띄어쓰기와 대소문자는 무시 / one per line")
+        _("정답(단답형)"), blank=True, help_text=_("한 줄에 하나; 띄어쓰기와 대소문자는 무시")
     )
 
     class Meta:

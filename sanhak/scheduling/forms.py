@@ -64,7 +64,5 @@ class AcceptForm(forms.Form):
     replace_future = forms.BooleanField(
         label=_("기존 예정 수업 대체"),
         required=False,
-        help_text=_(
-            "이 강좌들의 오늘 이후 수업을 지우고 새 시간표로 바꿉니다 / replace these offerings' upcoming sessions"
-        ),
+        help_text=_("이 강좌들의 오늘 이후 수업을 지우고 새 시간표로 바꿉니다"),
     )

@@ -77,7 +77,7 @@ class InstructorAvailability(models.Model):
     """When an instructor CAN teach; an instructor without any row may teach at any time of the windows."""
 
     instructor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="availability")
-    weekday = models.PositiveSmallIntegerField(_("요일"), help_text=_("0=월 … 6=일 / 0=Monday … 6=Sunday"))
+    weekday = models.PositiveSmallIntegerField(_("요일"), help_text=_("0=월 … 6=일"))
     start = models.TimeField(_("시작"))
     end = models.TimeField(_("종료"))
 
@@ -110,7 +110,7 @@ class OfferingPlan(models.Model):
         _("수강 집단"),
         max_length=60,
         blank=True,
-        help_text=_("같은 집단의 강좌는 시간이 겹치지 않습니다 / offerings of one group never overlap"),
+        help_text=_("같은 집단의 강좌는 시간이 겹치지 않습니다"),
     )
     needs_lab = models.BooleanField(_("실습실 필요"), default=False)
 
@@ -149,7 +149,7 @@ class SchedulingRun(TimeStampedModel):
         blank=True,
         related_name="scheduling_runs",
         verbose_name=_("기관"),
-        help_text=_("비우면 모든 기관 / empty: every institution"),
+        help_text=_("비우면 모든 기관"),
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("상태"), max_length=12, choices=RunStatus.choices, default=RunStatus.QUEUED)

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "sanhak.common.middleware.ContentSecurityPolicyMiddleware",
     "sanhak.api.errors.ApiErrorsAsJsonMiddleware",
     "sanhak.common.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -191,6 +193,23 @@ PRIVACY_POLICY_VERSION = "2026-11-01"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy on every page (sanhak.common.middleware.ContentSecurityPolicyMiddleware): scripts
+# only from this site's own files (no inline scripts or on* handlers anywhere: static/js does that work),
+# so injected markup cannot run. Inline style attributes stay allowed (the templates' layout tweaks and
+# htmx's indicator style); images may be data: URLs (the API docs' icons).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -48,10 +48,19 @@ def browser_page(*, locale: str = "ko-KR") -> Iterator[Any]:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         context = browser.new_context(locale=locale, timezone_id="Asia/Seoul", viewport={"width": 1280, "height": 900})
+        # Whatever the page's Content-Security-Policy blocks is reported and fails the test: the pages
+        # must work under the policy they are served with (no inline scripts or handlers).
+        context.add_init_script(
+            "document.addEventListener('securitypolicyviolation', e => "
+            "console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));"
+        )
         page = context.new_page()
+        violations: list[str] = []
+        page.on("console", lambda m: violations.append(m.text) if "CSP violation" in m.text else None)
         page.set_default_timeout(15_000)
         try:
             yield page
+            assert violations == [], f"Content-Security-Policy violations: {violations}"
         finally:
             context.close()
             browser.close()

@@ -68,4 +68,4 @@ bench-map-needs: deps
 
 messages: deps
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=bench
-	$(PY) manage.py compilemessages -l en --ignore=.venv
+	$(PY) manage.py compilemessages -l en -l ko --ignore=.venv

@@ -8,7 +8,6 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -229,15 +228,6 @@ def _is_iso_date(value: str) -> bool:
     return True
 
 
-def _field_errors(request: HttpRequest, form: FindForm | ReportForm) -> None:
-    """A search form's field errors (a date outside 2000–2099, …) as messages: its page shows only the
-    form's overall errors next to it."""
-    for name, errors in form.errors.items():
-        if name != NON_FIELD_ERRORS:
-            for error in errors:
-                messages.error(request, f"{form.fields[name].label}: {error}")
-
-
 def find(request: HttpRequest) -> HttpResponse:
     form = FindForm(request.GET or None, initial={"date_from": timezone.localdate() + dt.timedelta(days=1)})
     results = None
@@ -246,8 +236,6 @@ def find(request: HttpRequest) -> HttpResponse:
         if form.cleaned_data["institution"]:
             qs = qs.filter(facility__institution=form.cleaned_data["institution"])
         results = selectors.free_slots(qs, form.query())
-    elif form.is_bound:
-        _field_errors(request, form)
     return render(request, "labs/find.html", {"form": form, "results": results})
 
 
@@ -389,8 +377,6 @@ def reports(request: AuthedRequest) -> HttpResponse:
                 f"utilization-{d['date_from']:%Y%m%d}-{d['date_to']:%Y%m%d}",
                 sheet=_("장비 활용"),
             )
-    else:
-        _field_errors(request, form)
     return render(
         request, "labs/reports.html", {"form": form, "rows": rows, "chart": _chart(rows), "group_label": group_label}
     )

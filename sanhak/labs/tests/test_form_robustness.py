@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -14,6 +15,20 @@ from sanhak.labs.tests.conftest import open_day
 pytestmark = pytest.mark.django_db
 
 OUT_OF_CALENDAR = "날짜는 2000–2099년 사이여야 합니다. / Dates must be between 2000 and 2099."
+
+
+def beside(field: str, html: str) -> bool:
+    """The field's error is shown next to the field, which names it (aria-describedby)."""
+    error = f'<ul class="errorlist" id="id_{field}_error"><li>{OUT_OF_CALENDAR}</li></ul>'
+    return (
+        re.search(
+            f'aria-describedby="[^"]*id_{field}_error[^"]*" id="id_{field}">[^<]*(<small[^>]*>[^<]*</small>)?{re.escape(error)}',
+            html,
+        )
+        is not None
+    )
+
+
 EXTREMES = ["0001-01-01", "1999-12-31", "2100-01-01", "9999-12-31"]
 
 
@@ -68,7 +83,9 @@ def test_finding_free_slots_outside_the_calendar_is_a_form_error(client, labs, f
     response = client.get(reverse("labs:find"), params)
     assert response.status_code == 200
     assert response.context["results"] is None
-    assert OUT_OF_CALENDAR in response.content.decode()
+    # beside its field (which names it: aria-describedby), not as a message at the top of the page
+    assert beside(field, response.content.decode())
+    assert list(response.context["messages"]) == []
 
 
 def test_finding_on_the_last_day_of_the_calendar_works(client, labs):
@@ -92,7 +109,9 @@ def test_a_report_outside_the_calendar_is_a_form_error(client, labs, personas, d
         assert response.status_code == 200
         assert response["Content-Type"].startswith("text/html")
         assert response.context["rows"] == []
-        assert OUT_OF_CALENDAR in response.content.decode()
+        html = response.content.decode()
+        assert (beside("date_from", html), beside("date_to", html)) == (True, True)
+        assert list(response.context["messages"]) == []
 
 
 def test_a_report_on_the_last_days_of_the_calendar_works(client, labs, personas):

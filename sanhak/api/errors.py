@@ -39,15 +39,27 @@ def _is_api(path: str) -> bool:
 
 class ApiErrorsAsJsonMiddleware:
     """Under /api/, an error answered outside the API's handlers is still `{"code", "message"}` JSON:
-    a method the path does not take (405), the CSRF check on a session's POST to the schema (403), /api/ itself (404),
-    a request Django refuses before any view (400, 413) or the 500 page. Headers that tell the client
-    what to do (Allow, WWW-Authenticate) are kept. The interactive docs and the schema are left as they are."""
+        a method the path does not take (405), the CSRF check on a session's POST to the schema (403), /api/ itself (404),
+        a request Django refuses before any view (400, 413) or the 500 page. Headers that tell the client
+        what to do (Allow, WWW-Authenticate) are kept. The interactive docs and the schema are left as they are.
+
+    HEAD is answered as GET (RFC 9110: every resource that takes GET takes HEAD; the server sends the
+    headers and drops the body), where the API would refuse it as a method it does not take."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
+        if request.method == "HEAD" and _is_api(request.path_info):
+            request.method = "GET"
+            try:
+                response = self.get_response(request)
+            finally:
+                request.method = "HEAD"  # for what comes after: the server drops the body of a HEAD
+        else:
+            response = self.get_response(request)
+        if response.status_code == 405 and "GET" in response.get("Allow", "").split(", "):
+            response["Allow"] += ", HEAD"
         if (
             response.status_code < 400
             or not _is_api(request.path_info)

@@ -70,6 +70,18 @@ def test_a_body_over_the_limit_is_a_413(api, pending, personas, settings):
     assert snapshot() == before
 
 
+def test_head_is_answered_as_get_without_the_body(api, personas, shop):
+    get = api.client.get("/api/courses")
+    head = api.client.head("/api/courses")
+    assert (head.status_code, head["Content-Type"], head.content) == (200, get["Content-Type"], b"")
+    assert head["Content-Length"] == get["Content-Length"] == str(len(get.content))
+    # the same checks as GET: a caller without a token is refused, and a path that takes only POST says so
+    refused = api.client.head("/api/companies")
+    assert (refused.status_code, refused["Content-Type"]) == (401, "application/json; charset=utf-8")
+    post_only = api.client.head(f"/api/offerings/{shop.robot_offering.pk}/nominate")
+    assert (post_only.status_code, post_only["Allow"]) == (405, "POST")
+
+
 def test_too_many_query_parameters_is_a_json_400(api):
     response = api.client.get("/api/courses?" + "&".join(["a=1"] * 1001))
     assert response.status_code == 400
@@ -78,7 +90,11 @@ def test_too_many_query_parameters_is_a_json_400(api):
 
 def test_a_method_the_path_does_not_take_is_a_json_405(api, personas):
     response = api.client.delete("/api/courses")
-    assert (response.status_code, response["Content-Type"], response["Allow"]) == (405, "application/json", "GET")
+    assert (response.status_code, response["Content-Type"], response["Allow"]) == (
+        405,
+        "application/json",
+        "GET, HEAD",
+    )
     assert response.json() == {
         "code": "method_not_allowed",
         "message": "이 주소에서 허용되지 않는 요청 방식입니다. / This method is not allowed here.",

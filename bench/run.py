@@ -207,6 +207,48 @@ def pg_analyze_if_never(db: Database) -> bool:
     return True
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def query_cost(db: Database, n: int = 5000) -> dict[str, float]:
+    """What one primary-key SELECT costs on this host, in microseconds: wall time, the client's CPU and
+    (PostgreSQL) the server's. The logged-in pages run 4–5 such queries per request, so where a query
+    costs far more than the page's own work (virtual machines, where waking the other side of a socket
+    is dear), their ratio to /healthz (no database) is bound by it: read the ratios with this."""
+    sql = "SELECT id, name FROM companies_company WHERE id = {}"
+    if db.kind == "postgres":
+        import psycopg
+
+        conn: Any = psycopg.connect(db.url, autocommit=True, prepare_threshold=2)
+        server_pid = conn.info.backend_pid
+        run_one: Any = conn.cursor().execute
+        sql = sql.format("%s")
+    else:
+        import sqlite3
+
+        conn = sqlite3.connect(str(db.sqlite_path))
+        server_pid = 0
+        run_one = conn.execute
+        sql = sql.format("?")
+    try:
+        for _ in range(100):
+            run_one(sql, (1,)).fetchall()
+        wall, cpu = time.perf_counter(), time.process_time()
+        server = _cpu_seconds(server_pid) if server_pid else 0.0
+        for _ in range(n):
+            run_one(sql, (1,)).fetchall()
+        return {
+            "wall_us": round((time.perf_counter() - wall) / n * 1e6, 1),
+            "client_cpu_us": round((time.process_time() - cpu) / n * 1e6, 1),
+            "server_cpu_us": round((_cpu_seconds(server_pid) - server) / n * 1e6, 1) if server_pid else 0.0,
+        }
+    finally:
+        conn.close()
+
+
 def manage_env(db: Database) -> dict[str, str]:
     """Migrations and seeding run under the local settings, as a developer would run them."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local", "DATABASE_URL": db.url}
@@ -589,6 +631,11 @@ def bench_database(db: Database, args: argparse.Namespace, wrk_bin: str, workdir
         f" roster {ids['roster']['id']} ({ids['roster']['enrollments']}),"
         f" manager's company {ids['manager_company']}"
     )
+    cost = query_cost(db)
+    say(
+        f"one primary-key SELECT on this host: {cost['wall_us']:.0f} µs wall, {cost['client_cpu_us']:.0f} µs"
+        f" client CPU" + (f" + {cost['server_cpu_us']:.0f} µs server CPU" if db.kind == "postgres" else "")
+    )
     results: list[Result] = []
     load_before = os.getloadavg()
     if load_before[0] > (os.cpu_count() or 1):
@@ -654,6 +701,7 @@ def bench_database(db: Database, args: argparse.Namespace, wrk_bin: str, workdir
         "data": ids["counts"],
         "ids": {k: v for k, v in ids.items() if k not in {"sessions", "names"}},
         "load_average": {"before": load_before, "after": load_after},
+        "query_cost": cost,
         "results": [asdict(r) for r in results],
         "profiles": profiles,
         "pass": all(r.ok for r in results if r.targeted) and seed.get("seed_pass", True),

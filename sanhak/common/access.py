@@ -286,8 +286,8 @@ def require_demand_staff(user: Any) -> User:
 
 def recommendation_audience(user: Any) -> tuple[str, Company | TraineeProfile | None]:
     """Whose demand-based recommendations the user gets: ("manager", their company), ("worker", their
-    incumbent-worker profile with an employer) or ("no_employer", None) for a trainee without one
-    (students); everyone else 403."""
+    incumbent-worker profile with an employer) or ("student", their profile, if any) for a trainee
+    without one; everyone else 403."""
     user = _authenticated(user)
     if user.is_company_manager:
         return "manager", managed_company(user)
@@ -295,5 +295,5 @@ def recommendation_audience(user: Any) -> tuple[str, Company | TraineeProfile | 
         profile = TraineeProfile.objects.filter(user=user).select_related("employer").first()
         if profile is not None and profile.employer_id is not None:
             return "worker", profile
-        return "no_employer", None
+        return "student", profile
     raise _denied()

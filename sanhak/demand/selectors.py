@@ -68,6 +68,10 @@ ENROLLED = (Status.PENDING, Status.APPROVED, Status.WAITLISTED)
 MAX_WORKER_OFFERINGS = 50
 MAX_OFFERINGS_PER_NEED = 5
 NOMINEES_SHOWN = 8  # per offering; the offering page's nomination form lists them all
+# A student's track: graduate students are trained as R&D personnel, undergraduates as technical personnel.
+STUDENT_TRACKS = {TraineeProfile.Kind.GRADUATE: "rnd", TraineeProfile.Kind.UNDERGRADUATE: "technical"}
+STUDENT_NEEDS = 8  # the competencies in most demand at the student's track that a student is shown
+STUDENT_HORIZON_DAYS = 365  # a student's recommendations: the demand and supply of the coming year
 
 
 @dataclass(frozen=True)
@@ -613,6 +617,7 @@ class Need:
     headcount: int = 0
     from_items: int = 0
     from_statements: int = 0
+    shortfall: int = 0  # the complex's demand: people needed beyond the seats on offer (a student's needs)
 
     @property
     def key(self) -> tuple[int, str]:
@@ -755,8 +760,15 @@ def worker_recommendations(
     assert profile.employer is not None
     response = latest_response(profile.employer_id or 0)
     needs = company_needs(response)
+    return WorkerRecommendations(profile.employer, response, needs, _recommended(user, profile, needs, today))
+
+
+def _recommended(user: User, profile: TraineeProfile, needs: list[Need], today: dt.date) -> list[WorkerRecommendation]:
+    """The upcoming open offerings that answer `needs`, of courses the trainee has not completed and is
+    not enrolled in, fitting their preferred times; open seats first, then by start date; each with the
+    needs it answers. Two queries (none without needs)."""
     if not needs:
-        return WorkerRecommendations(profile.employer, response, needs, [])
+        return []
     taken = Enrollment.objects.filter(trainee=user, status__in=(*ENROLLED, Status.COMPLETED)).values(
         "offering__course_id"
     )
@@ -774,7 +786,39 @@ def worker_recommendations(
     for o in offerings:
         matched = [n for n in needs if n.track.code == o.course.track_id and n.competency.pk in develops[o.course_id]]
         out.append(WorkerRecommendation(o, matched))
-    return WorkerRecommendations(profile.employer, response, needs, out)
+    return out
+
+
+# --- recommendations for a student ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StudentRecommendations:
+    track: Track | None  # None: a trainee without an employer who is not a student (no track to go by)
+    filters: GapFilters  # the demand and supply counted: the coming year, the whole complex
+    needs: list[Need]
+    offerings: list[WorkerRecommendation]
+
+
+def student_recommendations(
+    user: User, profile: TraineeProfile | None, *, today: dt.date | None = None
+) -> StudentRecommendations:
+    """A student has no employer to ask: the complex's companies are. The competencies they need at the
+    student's track (graduate: R&D, undergraduate: technical) in the coming year, by the gap analysis
+    (largest shortfall of seats first, then most people needed; the first STUDENT_NEEDS), and the
+    upcoming offerings that develop them, as for a worker. The gap table comes from the cache (it
+    holds while demand and catalog are unchanged); four queries besides."""
+    today = today or timezone.localdate()
+    filters = GapFilters(today, today + dt.timedelta(days=STUDENT_HORIZON_DAYS))
+    code = STUDENT_TRACKS.get(TraineeProfile.Kind(profile.kind)) if profile is not None else None
+    if profile is None or code is None:
+        return StudentRecommendations(None, filters, [], [])
+    table = gap_table(filters)
+    cells = [c for row in table.rows for c in row.cells if c.track.code == code and c.demand > 0]
+    cells.sort(key=lambda c: (-c.gap, -c.demand, c.competency.code))
+    needs = [Need(c.competency, c.track, c.demand, shortfall=max(c.gap, 0)) for c in cells[:STUDENT_NEEDS]]
+    track = next(t for t in table.tracks if t.code == code)
+    return StudentRecommendations(track, filters, needs, _recommended(user, profile, needs, today))
 
 
 # --- recommendations for a company manager ------------------------------------------------------------------

@@ -158,4 +158,9 @@ def recommendations(request: AuthedRequest) -> HttpResponse:
             "demand/recommend_worker.html",
             {"result": selectors.worker_recommendations(request.user, subject)},
         )
-    return render(request, "demand/recommend_worker.html", {"result": None})
+    assert subject is None or isinstance(subject, TraineeProfile)
+    return render(
+        request,
+        "demand/recommend_student.html",
+        {"result": selectors.student_recommendations(request.user, subject)},
+    )

@@ -3,15 +3,18 @@ several per need, each with links, dates and badges; as template loops these wer
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import template
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+
+from sanhak.demand.templatetags.demand_gaps import grouped
 
 register = template.Library()
 
@@ -43,24 +46,60 @@ def _seats(row: Any, full: str) -> str:
     return f'<td class="num"><span class="badge warn">{conditional_escape(full)}</span></td>'
 
 
-@register.simple_tag
-def worker_rows(result: Any) -> SafeString:
-    """A worker's recommended offerings: course, the employer's needs it answers, dates, times, seats."""
+def _recommendation_rows(result: Any, reason: Callable[[Any], str]) -> SafeString:
+    """Recommended offerings: course, the needs it answers (`reason` words each), dates, times, seats."""
     full = _("마감(대기 가능)")
     out = []
     for r in result.offerings:
-        needs = "".join(
-            format_html(
-                '<span class="badge">{}</span>',
-                _("회사 수요: %(comp)s %(n)s명") % {"comp": n.competency.name, "n": n.headcount},
-            )
-            for n in r.needs
-        )
+        needs = "".join(format_html('<span class="badge">{}</span>', reason(n)) for n in r.needs)
         out.append(
             f"<tr>{_offering(r.offering, track=True)}<td>{needs}</td>{_period_and_times(r.offering)}"
             f"{_seats(r, full)}</tr>\n"
         )
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped, a number or a date
+
+
+@register.simple_tag
+def worker_rows(result: Any) -> SafeString:
+    """A worker's recommended offerings, each with the employer's needs it answers."""
+    return _recommendation_rows(
+        result, lambda n: _("회사 수요: %(comp)s %(n)s명") % {"comp": n.competency.name, "n": n.headcount}
+    )
+
+
+def _complex_need(need: Any) -> str:
+    if need.shortfall:
+        return _("산업단지 수요: %(comp)s %(n)s명 (부족 %(short)s명)") % {
+            "comp": need.competency.name,
+            "n": need.headcount,
+            "short": need.shortfall,
+        }
+    return _("산업단지 수요: %(comp)s %(n)s명") % {"comp": need.competency.name, "n": need.headcount}
+
+
+@register.simple_tag
+def student_rows(result: Any) -> SafeString:
+    """A student's recommended offerings, each with the complex's needs it answers."""
+    return _recommendation_rows(result, _complex_need)
+
+
+@register.simple_tag
+def student_need_rows(result: Any) -> SafeString:
+    """The competencies in most demand at a student's track: name (linked), people needed, shortfall."""
+    return format_html_join(
+        "\n",
+        '<tr><td><a href="{}">{}</a> <small class="muted">{}</small></td><td class="num">{}</td><td class="num">{}</td></tr>',
+        (
+            (
+                reverse("competencies:detail", args=[n.competency.code]),
+                n.competency.name,
+                n.competency.code,
+                grouped(n.headcount),
+                grouped(n.shortfall) if n.shortfall else "–",
+            )
+            for n in result.needs
+        ),
+    )
 
 
 @register.simple_tag

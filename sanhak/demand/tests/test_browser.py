@@ -1,5 +1,5 @@
 """Demand in a real browser: a company manager submits a survey with a free-text need, staff confirm the
-mapping the platform suggests, and the gap view counts the need."""
+mapping the platform suggests, and the gap view counts the need; a student finds what the complex needs."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ import datetime as dt
 
 from django.utils import timezone
 
+from sanhak.accounts.models import TraineeProfile
 from sanhak.common import browser
 from sanhak.common.browser import browser_page, browser_test_marks, logout
 from sanhak.common.personas import DEMO_PASSWORD
 from sanhak.demand.models import NeedStatement
 from sanhak.demand.services import survey_round_open
+from sanhak.demand.tests.factories import demand_fixture
 
 pytestmark = browser_test_marks()
 
@@ -63,3 +65,23 @@ def test_manager_submits_a_need_staff_confirm_it_and_the_gap_view_counts_it(live
         assert cell.inner_text() == "4"
         cell.click()
         assert "(주)남동정밀" in page.locator("main").inner_text()
+
+
+def test_a_student_finds_courses_the_complex_needs(live_server, personas, catalog):
+    """An undergraduate (technical track) opens 추천 강좌: the competencies the companies need most at that
+    track, and the upcoming offering that develops the one most short of seats, which they open."""
+    demand_fixture(personas, catalog)
+    TraineeProfile.objects.filter(user=personas.student).update(kind=TraineeProfile.Kind.UNDERGRADUATE)
+    base = live_server.url
+    with browser_page() as page:
+        browser.login(page, base, "student@sanhak.test", DEMO_PASSWORD)
+        page.get_by_role("navigation", name="주 메뉴").get_by_role("link", name="추천 강좌").click()
+        needs = page.locator("table").first.locator("tbody tr")
+        assert needs.all_inner_texts() == [
+            "산업용 로봇 운용·프로그래밍 SM-AUT-05\t13\t9",
+            "제조 데이터 분석 SM-DAT-01\t10\t–",
+        ]
+        first = page.locator("table").nth(1).locator("tbody tr").first
+        assert "산업단지 수요: 산업용 로봇 운용·프로그래밍 13명 (부족 9명)" in first.inner_text()
+        first.get_by_role("link", name=catalog.robot.title_ko).click()
+        page.wait_for_url(f"{base}/courses/offerings/{catalog.robot_offering.pk}/")

@@ -803,11 +803,13 @@ class StudentRecommendations:
 def student_recommendations(
     user: User, profile: TraineeProfile | None, *, today: dt.date | None = None
 ) -> StudentRecommendations:
-    """A student has no employer to ask: the complex's companies are. The competencies they need at the
-    student's track (graduate: R&D, undergraduate: technical) in the coming year, by the gap analysis
-    (largest shortfall of seats first, then most people needed; the first STUDENT_NEEDS), and the
-    upcoming offerings that develop them, as for a worker. The gap table comes from the cache (it
-    holds while demand and catalog are unchanged); four queries besides."""
+    """A student has no employer to ask: the complex's companies are. Every competency they need at the
+    student's track (graduate: R&D, undergraduate: technical) in the coming year, by the gap analysis,
+    and the upcoming offerings that develop one, as for a worker, but the offering answering the largest
+    shortfall of seats (then the most people needed) first, open seats before full ones. `needs` holds
+    the first STUDENT_NEEDS by shortfall (the page's table); the largest gaps are often what nobody
+    offers yet, so the offerings are looked for among all. The gap table comes from the cache (it holds
+    while demand and catalog are unchanged); four queries besides."""
     today = today or timezone.localdate()
     filters = GapFilters(today, today + dt.timedelta(days=STUDENT_HORIZON_DAYS))
     code = STUDENT_TRACKS.get(TraineeProfile.Kind(profile.kind)) if profile is not None else None
@@ -816,9 +818,19 @@ def student_recommendations(
     table = gap_table(filters)
     cells = [c for row in table.rows for c in row.cells if c.track.code == code and c.demand > 0]
     cells.sort(key=lambda c: (-c.gap, -c.demand, c.competency.code))
-    needs = [Need(c.competency, c.track, c.demand, shortfall=max(c.gap, 0)) for c in cells[:STUDENT_NEEDS]]
+    needs = [Need(c.competency, c.track, c.demand, shortfall=max(c.gap, 0)) for c in cells]
+    offerings = _recommended(user, profile, needs, today)
+    offerings.sort(
+        key=lambda r: (
+            not r.has_seats,
+            -max(n.shortfall for n in r.needs),
+            -max(n.headcount for n in r.needs),
+            r.offering.start_date,
+            r.offering.pk,
+        )
+    )
     track = next(t for t in table.tracks if t.code == code)
-    return StudentRecommendations(track, filters, needs, _recommended(user, profile, needs, today))
+    return StudentRecommendations(track, filters, needs[:STUDENT_NEEDS], offerings)
 
 
 # --- recommendations for a company manager ------------------------------------------------------------------

@@ -144,6 +144,27 @@ def test_student_gets_what_the_complex_needs_at_their_track(demand, personas, ca
     assert student_list(personas.student)[1] == [(demand.dat_weekend.pk, ["SM-DAT-01"])]
 
 
+def test_student_offerings_come_from_every_need_not_only_the_largest_gaps(demand, personas, catalog):
+    """The largest shortfalls are often what nobody offers yet: eight more technical needs of 50 people,
+    without an offering, fill the table, and the offerings still answer the needs that have them."""
+    from sanhak.demand.services import response_reopen
+
+    TraineeProfile.objects.filter(user=personas.student).update(kind=TraineeProfile.Kind.UNDERGRADUATE)
+    tech = demand.tracks["technical"]
+    unoffered = ["SM-CMN-01", "SM-CMN-02", "SM-ENG-01", "SM-ENG-02", "SM-IOT-01", "SM-IOT-02", "SM-SYS-01", "SM-SYS-02"]
+    response_reopen(response=demand.resp_c, by=personas.admin, reason="추가")
+    items = [ItemIn(demand.comp["SM-AUT-05"], 1, tech)] + [ItemIn(demand.comp[c], 50, tech) for c in unoffered]
+    answer(SurveyResponse.objects.get(pk=demand.resp_c.pk), demand.manager_c, items)
+    needs, offerings = student_list(personas.student)
+    assert needs == [(code, "technical", 50, 50) for code in sorted(unoffered)]
+    assert offerings == [
+        (catalog.robot_offering.pk, ["SM-AUT-05"]),
+        (demand.dat_weekend.pk, ["SM-DAT-01"]),
+        (demand.dat_evening.pk, ["SM-DAT-01"]),
+        (demand.robot_full.pk, ["SM-AUT-05"]),
+    ]
+
+
 def test_student_page(client, demand, personas, catalog):
     TraineeProfile.objects.filter(user=personas.student).update(kind=TraineeProfile.Kind.UNDERGRADUATE)
     client.force_login(personas.student)
@@ -152,7 +173,7 @@ def test_student_page(client, demand, personas, catalog):
     assert response.status_code == 200
     html = response.content.decode()
     for text in (
-        "기술인력 트랙에서 가장 부족한 역량",
+        "기술인력 트랙에서 필요한 역량을 기르는",
         '<td class="num">13</td><td class="num">9</td>',
         '<td class="num">10</td><td class="num">–</td>',
         "산업단지 수요: 산업용 로봇 운용·프로그래밍 13명 (부족 9명)",

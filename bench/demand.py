@@ -26,8 +26,10 @@ check, selectors, template), after 3 unmeasured requests, --runs timed ones each
      from the cache (kept under the demand and catalog versions); filtered by an industry and a size
      (reference); also `selectors.compute_gap_table` alone and the XLSX export (reference). Median,
      p95 and the number of SQL queries.
-  b) GET /demand/recommendations/ as the demo incumbent worker (worker@sanhak.test) and as the demo
-     company manager (manager@sanhak.test): p95 judged, each.
+  b) GET /demand/recommendations/ as the demo incumbent worker (worker@sanhak.test), as the demo
+     company manager (manager@sanhak.test) and as the demo graduate student (student@sanhak.test; the
+     complex's R&D-track demand of the coming year from the cached gap table): p95 judged, each; the
+     student also with the gap table added up afresh (after any change to demand or catalog; reference).
   c) GET /courses/<code>/ as a logged-in user (the traceability section; reference).
 
 It prints a table and PASS/FAIL per target, writes bench/results/demand-<timestamp>.json
@@ -292,6 +294,7 @@ def main() -> int:
         return User.objects.get(email=email)
 
     admin, worker, manager = user("admin@sanhak.test"), user("worker@sanhak.test"), user("manager@sanhak.test")
+    student = user("student@sanhak.test")
     pipa_before = PersonalDataAccess.objects.order_by("-id").values_list("id", flat=True).first() or 0
     sessions_before = set(Session.objects.values_list("session_key", flat=True))
     today = timezone.localdate()
@@ -306,7 +309,7 @@ def main() -> int:
     course = Course.objects.filter(offerings__start_date__gte=today).order_by("code").first()
 
     clients: dict[str, Client] = {}
-    for name, who in (("admin", admin), ("worker", worker), ("manager", manager)):
+    for name, who in (("admin", admin), ("worker", worker), ("manager", manager), ("student", student)):
         clients[name] = Client()
         clients[name].force_login(who)
 
@@ -343,6 +346,8 @@ def main() -> int:
         ("gap table XLSX export", page("admin", gaps, {**year, "format": "xlsx"}), None),
         ("recommendations, incumbent worker", page("worker", recommend), RECOMMEND_TARGET_MS),
         ("recommendations, company manager", page("manager", recommend), RECOMMEND_TARGET_MS),
+        ("recommendations, graduate student", page("student", recommend), RECOMMEND_TARGET_MS),
+        ("recommendations, graduate student, uncached gap table", cold(page("student", recommend)), None),
     ]
     if course is not None:
         cases.append(

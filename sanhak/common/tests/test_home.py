@@ -151,3 +151,13 @@ def test_a_council_member_sees_the_programs_figures_and_no_admin_links(client, p
     assert f'href="{reverse("competencies:list")}"' in html
     assert personas.worker.name not in html  # counts only, no names
     assert PersonalDataAccess.objects.count() == 0
+
+
+def test_every_page_names_its_icon(client, db):
+    """Browsers ask for an icon on every page: the layout names one that ships with the app (else each
+    page view costs a 404 on /favicon.ico)."""
+    from django.contrib.staticfiles import finders
+
+    html = client.get("/accounts/login/").content.decode()
+    assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in html
+    assert finders.find("img/favicon.svg") is not None

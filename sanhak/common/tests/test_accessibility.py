@@ -25,9 +25,13 @@ def violations(page, axe, path: str) -> list[tuple[str, str, str]]:  # type: ign
 def test_main_pages_have_no_accessibility_violations(live_server, personas, catalog):
     from axe_playwright_python.sync_playwright import Axe
 
+    from sanhak.accounts.models import TraineeProfile
+    from sanhak.demand.tests.factories import demand_fixture
     from sanhak.enrollment.services import enrollment_apply
 
     enrollment_apply(offering=catalog.robot_offering, trainee=personas.worker)  # a pending badge, a queue, a roster row
+    demand_fixture(personas, catalog)  # survey answers: the recommendations have rows
+    TraineeProfile.objects.filter(user=personas.student).update(kind=TraineeProfile.Kind.UNDERGRADUATE)
     axe = Axe()
     base = live_server.url
     offering, course = catalog.robot_offering.pk, catalog.robot.code
@@ -46,7 +50,13 @@ def test_main_pages_have_no_accessibility_violations(live_server, personas, cata
             "/accounts/privacy/",
             "/no/such/page/",
         ],
-        "manager@sanhak.test": ["/", f"/courses/offerings/{offering}/", "/companies/mine/", "/enrollment/company/"],
+        "manager@sanhak.test": [
+            "/",
+            f"/courses/offerings/{offering}/",
+            "/companies/mine/",
+            "/enrollment/company/",
+            "/demand/recommendations/",
+        ],
         "coordinator@sanhak.test": ["/", f"/enrollment/offerings/{offering}/roster/", "/enrollment/queue/"],
         "worker@sanhak.test": [
             "/",
@@ -54,8 +64,10 @@ def test_main_pages_have_no_accessibility_violations(live_server, personas, cata
             "/accounts/profile/",
             "/accounts/profile/password/",
             "/credentials/mine/",
+            "/demand/recommendations/",
         ],
         "admin@sanhak.test": ["/companies/", "/companies/import/"],
+        "student@sanhak.test": ["/demand/recommendations/"],
     }
     found = []
     for locale, cookie in (("ko-KR", "ko"), ("en-US", "en")):

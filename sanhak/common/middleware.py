@@ -78,7 +78,7 @@ class ContentSecurityPolicyMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.header = build_policy()
+        self.header = "; ".join(sorted(build_policy().split("; ")))  # one order, whatever the set iteration
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)

@@ -109,7 +109,7 @@ unknown_router = Router()
 
 
 @unknown_router.api_operation(
-    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", auth=None, include_in_schema=False
+    ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"], "/{path:rest}", auth=None, include_in_schema=False
 )
 def unknown_path(request: HttpRequest, rest: str) -> None:
     raise Http404(_(MSG_NOT_FOUND))

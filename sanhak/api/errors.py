@@ -60,6 +60,11 @@ class ApiErrorsAsJsonMiddleware:
             response = self.get_response(request)
         if response.status_code == 405 and "GET" in response.get("Allow", "").split(", "):
             response["Allow"] += ", HEAD"
+        if request.method == "OPTIONS" and response.status_code == 405 and "Allow" in response:
+            allowed = HttpResponse(status=204)
+            del allowed["Content-Type"]
+            allowed["Allow"] = f"{response['Allow']}, OPTIONS"
+            return allowed
         if (
             response.status_code < 400
             or not _is_api(request.path_info)

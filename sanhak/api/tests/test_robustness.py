@@ -82,6 +82,15 @@ def test_head_is_answered_as_get_without_the_body(api, personas, shop):
     assert (post_only.status_code, post_only["Allow"]) == (405, "POST")
 
 
+def test_options_names_the_methods_a_path_takes(api, personas, shop):
+    listed = api.client.options("/api/courses")
+    assert (listed.status_code, listed["Allow"], listed.content) == (204, "GET, HEAD, OPTIONS", b"")
+    nominate = api.client.options(f"/api/offerings/{shop.robot_offering.pk}/nominate")
+    assert (nominate.status_code, nominate["Allow"]) == (204, "POST, OPTIONS")
+    missing = api.client.options("/api/no-such-thing")
+    assert (missing.status_code, missing.json()["code"]) == (404, "not_found")
+
+
 def test_too_many_query_parameters_is_a_json_400(api):
     response = api.client.get("/api/courses?" + "&".join(["a=1"] * 1001))
     assert response.status_code == 400

@@ -11,9 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from sanhak.accounts.models import User
 from sanhak.common.models import PersonalDataAccess
 from sanhak.enrollment.models import Enrollment, Status
-from sanhak.enrollment.services import enrollment_apply
+from sanhak.enrollment.services import enrollment_apply, enrollment_reject
 
 pytestmark = pytest.mark.django_db
 
@@ -287,3 +288,28 @@ def test_roster_escapes_names(client, personas, catalog):
     body = client.get(reverse("enrollment:roster", args=[catalog.robot_offering.pk])).content.decode()
     assert "<script>alert" not in body
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in body
+
+
+def test_roster_exports_keep_typed_text_inert(client, personas, catalog):
+    """What people typed cannot act in a spreadsheet (CSV injection) nor break the XLSX: a name that
+    starts with = stays text, a reason with a control character (pasted from another program) exports
+    without it instead of failing."""
+    offering = catalog.robot_offering
+    User.objects.filter(pk=personas.worker.pk).update(name='=HYPERLINK("http://evil.example","클릭")')
+    enrollment_reject(
+        enrollment=enrollment_apply(offering=offering, trainee=personas.worker),
+        by=personas.coordinator,
+        reason="정원\x0b초과",
+    )
+    client.force_login(personas.coordinator)
+    text = client.get(reverse("enrollment:roster_csv", args=[offering.pk])).content.decode("utf-8-sig")
+    row = list(csv.reader(io.StringIO(text)))[1]
+    assert (row[1], row[8]) == ('\'=HYPERLINK("http://evil.example","클릭")', "정원\x0b초과")
+    response = client.get(reverse("enrollment:roster_xlsx", args=[offering.pk]))
+    assert response.status_code == 200
+    cells = load_workbook(io.BytesIO(response.content)).active[2]
+    assert (cells[1].value, cells[1].data_type, cells[8].value) == (
+        '=HYPERLINK("http://evil.example","클릭")',
+        "s",
+        "정원초과",
+    )

@@ -39,12 +39,14 @@ def _is_api(path: str) -> bool:
 
 class ApiErrorsAsJsonMiddleware:
     """Under /api/, an error answered outside the API's handlers is still `{"code", "message"}` JSON:
-        a method the path does not take (405), the CSRF check on a session's POST to the schema (403), /api/ itself (404),
-        a request Django refuses before any view (400, 413) or the 500 page. Headers that tell the client
-        what to do (Allow, WWW-Authenticate) are kept. The interactive docs and the schema are left as they are.
+    a method the path does not take (405), the CSRF check on a session's POST to the schema (403), /api/
+    itself (404), a request Django refuses before any view (400, 413) or the 500 page. Headers that tell
+    the client what to do (Allow, WWW-Authenticate) are kept. The interactive docs and the schema are left
+    as they are.
 
     HEAD is answered as GET (RFC 9110: every resource that takes GET takes HEAD; the server sends the
-    headers and drops the body), where the API would refuse it as a method it does not take."""
+    headers and drops the body), where the API would refuse it as a method it does not take; OPTIONS with
+    204 and the methods the path takes (`Allow`), which the API's refusal of OPTIONS names."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -794,7 +794,7 @@ def _recommended(user: User, profile: TraineeProfile, needs: list[Need], today: 
 
 @dataclass(frozen=True)
 class StudentRecommendations:
-    track: Track | None  # None: a trainee without an employer who is not a student (no track to go by)
+    track: Track | None  # None: a trainee without a trainee profile (no kind, so no track to go by)
     filters: GapFilters  # the demand and supply counted: the coming year, the whole complex
     needs: list[Need]
     offerings: list[WorkerRecommendation]

@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import os
 import statistics
+import string
 import sys
 import time
 from pathlib import Path
@@ -33,9 +34,11 @@ from django.db import connection  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from django.utils.crypto import get_random_string  # noqa: E402
 
 from sanhak.accounts.models import Session, TraineeProfile, User  # noqa: E402
 from sanhak.accounts.sessions import SessionStore  # noqa: E402
+from sanhak.common import audit_spool  # noqa: E402
 from sanhak.common.models import PersonalDataAccess  # noqa: E402
 from sanhak.companies.models import Company  # noqa: E402
 from sanhak.courses.models import Course, Offering  # noqa: E402
@@ -100,6 +103,8 @@ def prepare() -> dict[str, Any]:
         "today": today.isoformat(),
         "vendor": connection.vendor,
         "sessions": {name: session_for(user) for name, user in users.items()},
+        # the CSRF cookie a browser holds once logged in (the login form set it): a 32-character secret
+        "csrf_cookie": get_random_string(32, allowed_chars=string.ascii_letters + string.digits),
         "names": {name: user.name for name, user in users.items()},
         "catalog_matches": catalog,
         "offering": {
@@ -254,6 +259,7 @@ def profile(urls: list[dict[str, str]], repeat: int = 10) -> list[dict[str, Any]
 
 def cleanup(since: str, keys: list[str]) -> dict[str, int]:
     """Leave the benchmark database as seeded: the roster view logs every view (PIPA), sessions pile up."""
+    audit_spool.drain()  # the rows the server and the profile left in the access-log spool
     started = dt.datetime.fromisoformat(since)
     emails = list(PERSONAS.values())
     audit, _ = PersonalDataAccess.objects.filter(created_at__gte=started, viewer__email__in=emails).delete()

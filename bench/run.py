@@ -458,7 +458,8 @@ def pages(ids: dict[str, Any]) -> list[Page]:
 
 
 def cookie_for(page: Page, ids: dict[str, Any]) -> str | None:
-    return f"sessionid={ids['sessions'][page.persona]}" if page.persona else None
+    """A logged-in persona's cookies as their browser sends them: the session and the CSRF cookie."""
+    return f"sessionid={ids['sessions'][page.persona]}; csrftoken={ids['csrf_cookie']}" if page.persona else None
 
 
 def preflight(port: int, page: Page, ids: dict[str, Any]) -> tuple[int, float]:

@@ -20,3 +20,6 @@ if DATABASE_URL.startswith("sqlite"):
 STATIC_ROOT = None  # type: ignore[assignment]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Access-log rows inserted as they are written (the spool's own tests switch it on, and drain by hand).
+ACCESS_LOG_SPOOL_DIR = None
+ACCESS_LOG_DRAIN_SECONDS = 0

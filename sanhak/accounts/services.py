@@ -184,10 +184,9 @@ def user_export_record(*, user: User) -> str:
 
 def accesses_about(user: User) -> Any:
     """The access-log rows in which someone else viewed `user` (a row lists up to 1,000 people)."""
-    from sanhak.common.audit import naming
-    from sanhak.common.models import PersonalDataAccess
+    from sanhak.common.audit import log_rows, naming
 
-    rows = PersonalDataAccess.objects.exclude(viewer=user).select_related("viewer").order_by("created_at", "id")
+    rows = log_rows().exclude(viewer=user).select_related("viewer").order_by("created_at", "id")
     return naming(rows, user.pk)
 
 

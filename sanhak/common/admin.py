@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sanhak.accounts.models import User
+from sanhak.common import audit_spool
 from sanhak.common.admin_audit import PersonalDataAdmin
 from sanhak.common.admin_site import ViewOnlyAdmin
 from sanhak.common.audit import naming
@@ -54,6 +55,10 @@ class PersonalDataAccessAdmin(ViewOnlyAdmin):
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return _AccessLogList
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        audit_spool.drain()  # the rows still in the spool moved in first: the log as of now
+        return super().get_queryset(request)
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet[Any], search_term: str) -> Any:
         found, may_have_duplicates = super().get_search_results(request, queryset, search_term)

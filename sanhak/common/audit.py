@@ -10,8 +10,10 @@ from django.db import connection
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import HttpRequest
+from django.utils import timezone
 
 from sanhak.accounts.models import User
+from sanhak.common import audit_spool
 from sanhak.common.client_ip import client_ip
 from sanhak.common.models import PersonalDataAccess
 from sanhak.common.prepared import PreparedInsert
@@ -43,17 +45,28 @@ SUBJECTS_PER_ROW = 1000
 
 
 def _write(request: HttpRequest, viewer: User | None, purpose: str, ids: list[int]) -> None:
-    """One row per 1,000 people shown (an export can name thousands): every person stays findable."""
+    """One row per 1,000 people shown (an export can name thousands): every person stays findable.
+    Spooled where there is a spool (`common.audit_spool`), else inserted."""
+    now = timezone.now()
     for start in range(0, len(ids), SUBJECTS_PER_ROW):
         chunk = ids[start : start + SUBJECTS_PER_ROW]
-        _log(
-            viewer=viewer,
-            purpose=purpose,
-            subject_count=len(chunk),
-            subject_ids=chunk,
-            path=request.path[:300],
-            ip_address=client_ip(request),
-        )
+        row = {
+            "viewer_id": viewer.pk if viewer is not None else None,
+            "purpose": purpose,
+            "subject_count": len(chunk),
+            "subject_ids": chunk,
+            "path": request.path[:300],
+            "ip_address": client_ip(request),
+            "created_at": now,
+        }
+        if not audit_spool.append(row):
+            _log(**row)
+
+
+def log_rows() -> QuerySet[PersonalDataAccess]:
+    """The access log, for reading: every row written so far is in it (the spool moved in first)."""
+    audit_spool.drain()
+    return PersonalDataAccess.objects.all()
 
 
 def naming(rows: QuerySet[PersonalDataAccess], person_id: int) -> QuerySet[PersonalDataAccess]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -43,7 +44,8 @@ class PersonalDataAccess(models.Model):
     subject_ids = models.JSONField(_("대상자"), default=list)
     path = models.CharField(_("경로"), max_length=300)
     ip_address = models.GenericIPAddressField(_("접속지 IP"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # when the page was viewed (a default, not auto_now_add: a row moved in from the spool keeps its time)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -52,6 +54,18 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.viewer_id} {self.purpose} ({self.subject_count})"
+
+
+class AccessLogSpool(models.Model):
+    """How far one spool file of the access log has been moved into the table (`common.audit_spool`):
+    written in the same transaction as the rows moved, so that each line is stored exactly once."""
+
+    name = models.CharField(max_length=100, unique=True)
+    offset = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.offset}"
 
 
 def refresh_planner_statistics() -> None:

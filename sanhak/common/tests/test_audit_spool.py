@@ -1,0 +1,261 @@
+"""The access log's spool (common.audit_spool): a view's row is appended to a file and moved into the table
+exactly once, whoever moves it and whatever stopped in between; readers see every row written before."""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test import RequestFactory
+from django.urls import reverse
+
+from sanhak.common import audit_spool
+from sanhak.common.audit import personal_data_viewed
+from sanhak.common.models import AccessLogSpool, PersonalDataAccess
+from sanhak.enrollment.services import enrollment_apply
+
+WHEN = dt.datetime(2026, 11, 30, 9, 15, 30, 123456, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def spool(settings, tmp_path):  # type: ignore[no-untyped-def]
+    settings.ACCESS_LOG_SPOOL_DIR = str(tmp_path / "spool")
+    settings.ACCESS_LOG_DRAIN_SECONDS = 0  # drained by hand, except where a test starts the thread
+    audit_spool._retire_writer()
+    yield tmp_path / "spool"
+    audit_spool.stop_drainer()
+    audit_spool._retire_writer()
+
+
+def row(viewer_id, subjects, purpose="roster", when=WHEN):  # type: ignore[no-untyped-def]
+    return {
+        "viewer_id": viewer_id,
+        "purpose": purpose,
+        "subject_count": len(subjects),
+        "subject_ids": subjects,
+        "path": "/enrollment/offerings/7/roster/",
+        "ip_address": "203.0.113.9",
+        "created_at": when,
+    }
+
+
+def stored() -> list[tuple[int | None, str, list[int], dt.datetime]]:
+    rows = PersonalDataAccess.objects.order_by("created_at", "id")
+    return [(r.viewer_id, r.purpose, r.subject_ids, r.created_at) for r in rows]
+
+
+def spool_files(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.iterdir()) if directory.exists() else []
+
+
+def test_a_view_is_spooled_then_moved_once_with_its_own_time(spool, personas):
+    request = RequestFactory().get("/enrollment/offerings/7/roster/", REMOTE_ADDR="203.0.113.9")
+    request.user = personas.coordinator
+    personal_data_viewed(request=request, purpose="roster", subject_ids=[personas.student.pk, personas.worker.pk])
+    assert PersonalDataAccess.objects.count() == 0  # in the spool, not yet in the table
+    [name] = spool_files(spool)
+    assert name.startswith(f"{os.getpid()}-") and name.endswith(".jsonl")
+    line = json.loads((spool / name).read_text(encoding="utf-8"))
+    assert line["viewer_id"] == personas.coordinator.pk
+    assert line["subject_ids"] == sorted([personas.student.pk, personas.worker.pk])
+
+    assert audit_spool.drain() == 1
+    [logged] = PersonalDataAccess.objects.all()
+    assert (logged.viewer_id, logged.purpose, logged.subject_count, logged.subject_ids) == (
+        personas.coordinator.pk,
+        "roster",
+        2,
+        sorted([personas.student.pk, personas.worker.pk]),
+    )
+    assert (logged.path, logged.ip_address) == ("/enrollment/offerings/7/roster/", "203.0.113.9")
+    assert logged.created_at == dt.datetime.fromisoformat(line["created_at"])  # the view's time, not the drain's
+    assert audit_spool.drain() == 0  # nothing twice
+    assert PersonalDataAccess.objects.count() == 1
+    assert spool_files(spool) == [name]  # this process still writes to it
+    assert AccessLogSpool.objects.get(name=name).offset == (spool / name).stat().st_size
+
+
+def test_rows_keep_their_order_and_values_across_batches(spool, personas, monkeypatch):
+    monkeypatch.setattr(audit_spool, "BATCH_LINES", 2)
+    for i in range(5):
+        assert audit_spool.append(row(personas.coordinator.pk, [i + 1000], when=WHEN + dt.timedelta(seconds=i)))
+    assert audit_spool.drain() == 5
+    assert [(v, s, t) for v, _, s, t in stored()] == [
+        (personas.coordinator.pk, [1000 + i], WHEN + dt.timedelta(seconds=i)) for i in range(5)
+    ]
+
+
+def test_a_stopped_writers_file_is_moved_and_removed(spool, personas):
+    assert audit_spool.append(row(personas.manager.pk, [11, 12]))
+    [name] = spool_files(spool)
+    audit_spool._retire_writer()  # as when the process ends: its lock goes with it
+    assert audit_spool.drain() == 1
+    assert spool_files(spool) == []
+    assert not AccessLogSpool.objects.filter(name=name).exists()
+    assert audit_spool.append(row(personas.manager.pk, [13]))  # a new file for the next row
+    assert len(spool_files(spool)) == 1
+
+
+def test_a_file_left_by_a_killed_process_is_moved_by_another(spool, personas):
+    """A worker killed mid-request (gunicorn's timeout): its rows are in its file; any drain moves them,
+    and a last line cut short is left out, not stored half."""
+    script = f"""
+import fcntl, json, os, sys
+fd = os.open({str(spool / ".killed.jsonl.new")!r}, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+fcntl.flock(fd, fcntl.LOCK_SH)
+os.rename({str(spool / ".killed.jsonl.new")!r}, {str(spool / "killed.jsonl")!r})
+for subject in (21, 22):
+    os.write(fd, json.dumps({{"viewer_id": {personas.manager.pk}, "purpose": "company_workers", "subject_count": 1,
+        "subject_ids": [subject], "path": "/companies/", "ip_address": None,
+        "created_at": "2026-11-30T09:00:0{{}}+00:00".format(subject - 20)}}).encode() + b"\\n")
+os.write(fd, b'{{"viewer_id": 1, "purp')
+sys.stdout.write("written\\n"); sys.stdout.flush()
+sys.stdin.readline()
+os._exit(9)
+"""
+    spool.mkdir(parents=True)
+    writer = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert writer.stdout is not None and writer.stdout.readline() == "written\n"
+    assert audit_spool.drain() == 2  # while it lives: its complete lines, and the file stays
+    assert spool_files(spool) == ["killed.jsonl"]
+    writer.communicate("\n")
+    assert audit_spool.drain() == 0  # it is gone: the cut line is left out and the file removed
+    assert spool_files(spool) == []
+    assert [(v, p, s) for v, p, s, _ in stored()] == [
+        (personas.manager.pk, "company_workers", [21]),
+        (personas.manager.pk, "company_workers", [22]),
+    ]
+    assert AccessLogSpool.objects.count() == 0
+
+
+def test_a_line_that_is_not_a_row_is_left_out_and_the_rest_stored(spool, personas):
+    spool.mkdir(parents=True)
+    good = json.dumps({**row(personas.manager.pk, [31]), "created_at": WHEN.isoformat()})
+    (spool / "old.jsonl").write_text(f"{good}\nnot json\n{{\"viewer_id\": 1}}\n{good}\n", encoding="utf-8")
+    assert audit_spool.drain() == 2
+    assert [s for _, _, s, _ in stored()] == [[31], [31]]
+    assert spool_files(spool) == []
+
+
+def test_a_viewer_deleted_before_the_move_leaves_the_row_without_a_viewer(spool, personas):
+    assert audit_spool.append(row(personas.student.pk, [personas.worker.pk], purpose="project_team"))
+    personas.student.delete()
+    assert audit_spool.drain() == 1
+    assert [(v, p) for v, p, _, _ in stored()] == [(None, "project_team")]  # as SET_NULL leaves it
+
+
+def test_without_a_writable_spool_the_row_is_inserted_at_once(spool, personas):
+    spool.parent.joinpath("spool").write_text("a file where the folder should be", encoding="utf-8")
+    request = RequestFactory().get("/companies/")
+    request.user = personas.manager
+    personal_data_viewed(request=request, purpose="company_workers", subject_ids=[personas.worker.pk])
+    assert [(v, p, s) for v, p, s, _ in stored()] == [(personas.manager.pk, "company_workers", [personas.worker.pk])]
+
+
+def test_a_full_file_is_rotated(spool, personas, monkeypatch):
+    monkeypatch.setattr(audit_spool, "ROTATE_BYTES", 1)
+    assert audit_spool.append(row(personas.manager.pk, [41]))
+    assert audit_spool.append(row(personas.manager.pk, [42]))
+    assert len(spool_files(spool)) == 2  # each row started a new file; both are done with
+    assert audit_spool.drain() == 2
+    assert spool_files(spool) == []
+
+
+def test_readers_see_every_row_written_before_them(spool, client, personas, catalog):
+    """The trainee's own record and the admin's access log move the spool in first."""
+    enrollment_apply(offering=catalog.robot_offering, trainee=personas.worker)
+    client.force_login(personas.coordinator)
+    assert client.get(reverse("enrollment:roster", args=[catalog.robot_offering.pk])).status_code == 200
+    assert PersonalDataAccess.objects.count() == 0
+
+    client.force_login(personas.worker)
+    record = json.loads(client.get(reverse("accounts:export")).content)
+    assert [(v["viewer"], v["purpose"]) for v in record["viewed_by_others"]] == [(personas.coordinator.name, "roster")]
+
+    client.force_login(personas.coordinator)
+    client.get(reverse("enrollment:roster", args=[catalog.robot_offering.pk]))
+    client.force_login(personas.admin)
+    body = client.get(reverse("admin:common_personaldataaccess_changelist")).content.decode()
+    assert body.count("/enrollment/offerings/") == 2  # both views, the second moved in by this page
+
+
+def test_the_command_moves_the_spool(spool, personas):
+    from django.core.management import call_command
+
+    assert audit_spool.append(row(personas.manager.pk, [51]))
+    audit_spool._retire_writer()
+    call_command("drain_access_log", stdout=(out := __import__("io").StringIO()))
+    assert "1건" in out.getvalue() and "1 access-log rows moved" in out.getvalue()
+    assert spool_files(spool) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_thread_moves_rows_without_a_reader(settings, tmp_path, personas):
+    settings.ACCESS_LOG_SPOOL_DIR = str(tmp_path / "spool")
+    settings.ACCESS_LOG_DRAIN_SECONDS = 0.05
+    audit_spool._retire_writer()
+    try:
+        assert audit_spool.append(row(personas.manager.pk, [61]))
+        for _ in range(400):  # until the thread has moved it (not a timing assertion: it waits up to 20 s)
+            if PersonalDataAccess.objects.exists():
+                break
+            time.sleep(0.05)
+        assert [s for _, _, s, _ in stored()] == [[61]]
+    finally:
+        audit_spool.stop_drainer()
+        audit_spool._retire_writer()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_drains_store_each_line_once(settings, tmp_path, personas):
+    """Several drains at once (the threads of four workers, a reader): each line stored exactly once.
+    On PostgreSQL the spool's record is locked row by row; on SQLite the write transactions take turns."""
+    settings.ACCESS_LOG_SPOOL_DIR = str(tmp_path / "spool")
+    settings.ACCESS_LOG_DRAIN_SECONDS = 0
+    audit_spool._retire_writer()
+    try:
+        for i in range(300):
+            assert audit_spool.append(row(personas.manager.pk, [i]))
+        errors: list[BaseException] = []
+
+        def drain(wait: bool) -> None:
+            try:
+                audit_spool.drain(wait=wait)
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=drain, args=(i % 2 == 0,)) for i in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        audit_spool.drain()
+        assert sorted(s[0] for _, _, s, _ in stored()) == list(range(300))
+    finally:
+        audit_spool._retire_writer()
+
+
+def test_the_writers_lock_tells_a_live_file_from_an_abandoned_one(tmp_path):
+    path = tmp_path / "x.jsonl"
+    path.write_bytes(b"")
+    writer = os.open(path, os.O_RDONLY)
+    fcntl.flock(writer, fcntl.LOCK_SH)
+    reader = os.open(path, os.O_RDONLY)
+    try:
+        assert audit_spool._writer_gone(reader) is False
+        os.close(writer)
+        assert audit_spool._writer_gone(reader) is True
+    finally:
+        os.close(reader)

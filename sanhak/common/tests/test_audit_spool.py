@@ -9,17 +9,16 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.test import RequestFactory
 from django.urls import reverse
 
 from sanhak.common import audit_spool
 from sanhak.common.audit import personal_data_viewed
+from sanhak.common.concurrency import run_at_once
 from sanhak.common.models import AccessLogSpool, PersonalDataAccess
 from sanhak.enrollment.services import enrollment_apply
 
@@ -140,7 +139,7 @@ os._exit(9)
 def test_a_line_that_is_not_a_row_is_left_out_and_the_rest_stored(spool, personas):
     spool.mkdir(parents=True)
     good = json.dumps({**row(personas.manager.pk, [31]), "created_at": WHEN.isoformat()})
-    (spool / "old.jsonl").write_text(f"{good}\nnot json\n{{\"viewer_id\": 1}}\n{good}\n", encoding="utf-8")
+    (spool / "old.jsonl").write_text(f'{good}\nnot json\n{{"viewer_id": 1}}\n{good}\n', encoding="utf-8")
     assert audit_spool.drain() == 2
     assert [s for _, _, s, _ in stored()] == [[31], [31]]
     assert spool_files(spool) == []
@@ -225,22 +224,8 @@ def test_concurrent_drains_store_each_line_once(settings, tmp_path, personas):
     try:
         for i in range(300):
             assert audit_spool.append(row(personas.manager.pk, [i]))
-        errors: list[BaseException] = []
-
-        def drain(wait: bool) -> None:
-            try:
-                audit_spool.drain(wait=wait)
-            except BaseException as exc:  # noqa: BLE001 - reported below
-                errors.append(exc)
-            finally:
-                connection.close()
-
-        threads = [threading.Thread(target=drain, args=(i % 2 == 0,)) for i in range(6)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        assert errors == []
+        outcomes = run_at_once([lambda wait=i % 2 == 0: audit_spool.drain(wait=wait) for i in range(6)])
+        assert [o for o in outcomes if isinstance(o, BaseException)] == []
         audit_spool.drain()
         assert sorted(s[0] for _, _, s, _ in stored()) == list(range(300))
     finally:

@@ -40,10 +40,17 @@ class RecentPurposeFilter(admin.SimpleListFilter):
 
 
 @admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(ViewOnlyAdmin):
+class PersonalDataAccessAdmin(PersonalDataAdmin, ViewOnlyAdmin):
     """The access log, for the program office's periodic review (접속기록 점검): by period, purpose, viewer
     (search by e-mail or name), page or address; searching a person's exact e-mail also finds the rows
-    in which their data was shown ("who looked at this trainee?")."""
+    in which their data was shown ("who looked at this trainee?"). Reading it is logged in turn: a list
+    names the viewers it shows, a row also the people it lists."""
+
+    subject = "viewer_id"
+
+    def _subject_ids(self, row: Any) -> list[Any]:
+        shown = "subject_ids" not in row.get_deferred_fields()  # the list leaves them out, a row shows them
+        return [row.viewer_id, *(row.subject_ids if shown else [])]
 
     list_display = ["created_at", "viewer", "purpose", "subject_count", "path", "ip_address"]
     list_select_related = ["viewer"]

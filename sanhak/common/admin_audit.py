@@ -26,8 +26,12 @@ class PersonalDataAdmin(admin.ModelAdmin):
             row = getattr(row, name, None)
         return row
 
+    def _subject_ids(self, row: Any) -> list[Any]:
+        """The people a row shown names (one, by `subject`, unless a class names more)."""
+        return [self._subject_id(row)]
+
     def _log(self, request: HttpRequest, rows: Any) -> None:
-        ids = [self._subject_id(row) for row in rows]
+        ids = [pk for row in rows for pk in self._subject_ids(row)]
         personal_data_viewed(request=request, purpose=f"admin_{self.model._meta.model_name}", subject_ids=ids)
 
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:

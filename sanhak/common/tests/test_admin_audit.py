@@ -79,7 +79,7 @@ def test_the_access_log_list_filters_by_period_and_searches_by_viewer(client, pe
     midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     today = client.get(url, {"created_at__gte": str(midnight)})  # the filter's "오늘" (today) link
     assert sorted(r.viewer_id for r in today.context["cl"].result_list) == sorted(
-        [personas.coordinator.pk, personas.manager.pk]
+        [personas.coordinator.pk, personas.manager.pk, personas.admin.pk]  # the admin's search was logged too
     )
     assert "203.0.113.9" in today.content.decode()
 
@@ -99,9 +99,11 @@ def test_searching_a_persons_email_finds_who_viewed_their_data(client, personas,
     assert sorted((r.viewer_id, r.purpose) for r in found.context["cl"].result_list) == sorted(
         [(personas.coordinator.pk, "roster"), (personas.manager.pk, "company_workers")]
     )
-    # as a viewer too: the rows the coordinator wrote
+    # as a viewer too: the rows the coordinator wrote, and the admin's search above, which showed them
     by_viewer = client.get(url, {"q": "coordinator@sanhak.test"})
-    assert [r.viewer_id for r in by_viewer.context["cl"].result_list] == [personas.coordinator.pk] * 2
+    assert [r.viewer_id for r in by_viewer.context["cl"].result_list] == [personas.admin.pk] + [
+        personas.coordinator.pk
+    ] * 2
 
 
 def test_the_purpose_filter_lists_the_recent_purposes_and_filters(client, personas, rf):
@@ -120,3 +122,30 @@ def test_the_purpose_filter_lists_the_recent_purposes_and_filters(client, person
     assert [value for value, _label in purposes.lookup_choices] == ["attendance", "roster"]
     filtered = client.get(url, {"purpose": "attendance"})
     assert [r.purpose for r in filtered.context["cl"].result_list] == ["attendance"]
+
+
+def test_reading_the_access_log_is_logged_in_turn(client, personas, rf):
+    request = rf.get("/x/")
+    request.user = personas.coordinator
+    personal_data_viewed(request=request, purpose="roster", subject_ids=[personas.worker.pk, personas.student.pk])
+    entry = PersonalDataAccess.objects.get()
+    client.force_login(personas.admin)
+    assert client.get(reverse("admin:common_personaldataaccess_changelist")).status_code == 200
+    assert client.get(reverse("admin:common_personaldataaccess_change", args=[entry.pk])).status_code == 200
+    logged = PersonalDataAccess.objects.filter(viewer=personas.admin).order_by("pk")
+    assert [(r.purpose, r.subject_ids) for r in logged] == [
+        ("admin_personaldataaccess", [personas.coordinator.pk]),  # the list shows who viewed
+        ("admin_personaldataaccess", sorted([personas.coordinator.pk, personas.worker.pk, personas.student.pk])),
+    ]
+
+
+def test_reading_the_access_log_is_denied_to_a_coordinator_and_logs_nothing(client, personas, rf):
+    request = rf.get("/x/")
+    request.user = personas.manager
+    personal_data_viewed(request=request, purpose="company_workers", subject_ids=[personas.worker.pk])
+    client.force_login(personas.coordinator)
+    response = client.get(reverse("admin:common_personaldataaccess_changelist"))
+    assert response.status_code in (302, 403)
+    assert list(PersonalDataAccess.objects.values_list("viewer_id", "purpose")) == [
+        (personas.manager.pk, "company_workers")
+    ]

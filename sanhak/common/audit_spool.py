@@ -146,6 +146,9 @@ def _drain_file(path: Path, *, wait: bool) -> int:
     except FileNotFoundError:  # removed by another drain since the listing
         return 0
     stored = 0
+    # Inside a caller's transaction (the admin's change page is one) the rows moved are only as final as
+    # that transaction: the file is then kept, so that a rollback (of the rows and the offset) loses nothing.
+    may_remove = not transaction.get_connection().in_atomic_block
     try:
         while True:
             writer_gone = _writer_gone(fd)  # before reading: whatever it wrote is then in the file
@@ -175,7 +178,7 @@ def _drain_file(path: Path, *, wait: bool) -> int:
                 continue  # the rest of a long or finished file, in a transaction of its own
             if lines:
                 return stored  # a live file: what arrived while this batch moved waits for the next round
-            if writer_gone and end >= size:
+            if writer_gone and end >= size and may_remove:
                 path.unlink(missing_ok=True)  # the file first: a record without its file is only clutter
                 AccessLogSpool.objects.filter(name=path.name).delete()
             return stored

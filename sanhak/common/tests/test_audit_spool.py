@@ -22,6 +22,8 @@ from sanhak.common.concurrency import run_at_once
 from sanhak.common.models import AccessLogSpool, PersonalDataAccess
 from sanhak.enrollment.services import enrollment_apply
 
+# A drain removes a finished file only outside any transaction, so tests of that commit for real.
+REMOVES = pytest.mark.django_db(transaction=True)
 WHEN = dt.datetime(2026, 11, 30, 9, 15, 30, 123456, tzinfo=dt.UTC)
 
 
@@ -93,6 +95,7 @@ def test_rows_keep_their_order_and_values_across_batches(spool, personas, monkey
     ]
 
 
+@REMOVES
 def test_a_stopped_writers_file_is_moved_and_removed(spool, personas):
     assert audit_spool.append(row(personas.manager.pk, [11, 12]))
     [name] = spool_files(spool)
@@ -104,6 +107,7 @@ def test_a_stopped_writers_file_is_moved_and_removed(spool, personas):
     assert len(spool_files(spool)) == 1
 
 
+@REMOVES
 def test_a_file_left_by_a_killed_process_is_moved_by_another(spool, personas):
     """A worker killed mid-request (gunicorn's timeout): its rows are in its file; any drain moves them,
     and a last line cut short is left out, not stored half."""
@@ -136,6 +140,7 @@ os._exit(9)
     assert AccessLogSpool.objects.count() == 0
 
 
+@REMOVES
 def test_a_line_that_is_not_a_row_is_left_out_and_the_rest_stored(spool, personas):
     spool.mkdir(parents=True)
     good = json.dumps({**row(personas.manager.pk, [31]), "created_at": WHEN.isoformat()})
@@ -160,6 +165,7 @@ def test_without_a_writable_spool_the_row_is_inserted_at_once(spool, personas):
     assert [(v, p, s) for v, p, s, _ in stored()] == [(personas.manager.pk, "company_workers", [personas.worker.pk])]
 
 
+@REMOVES
 def test_a_full_file_is_rotated(spool, personas, monkeypatch):
     monkeypatch.setattr(audit_spool, "ROTATE_BYTES", 1)
     assert audit_spool.append(row(personas.manager.pk, [41]))
@@ -187,6 +193,7 @@ def test_readers_see_every_row_written_before_them(spool, client, personas, cata
     assert body.count("/enrollment/offerings/") == 2  # both views, the second moved in by this page
 
 
+@REMOVES
 def test_the_command_moves_the_spool(spool, personas):
     from django.core.management import call_command
 
@@ -244,3 +251,23 @@ def test_the_writers_lock_tells_a_live_file_from_an_abandoned_one(tmp_path):
         assert audit_spool._writer_gone(reader) is True
     finally:
         os.close(reader)
+
+
+@REMOVES
+def test_a_drain_inside_a_transaction_that_rolls_back_loses_nothing(spool, personas):
+    from django.db import transaction
+
+    assert audit_spool.append(row(personas.manager.pk, [71]))
+    audit_spool._retire_writer()  # a finished file, which a drain outside a transaction would remove
+    def read_then_fail() -> None:
+        with transaction.atomic():
+            assert audit_spool.drain() == 1
+            raise RuntimeError("the caller fails after reading the log")
+
+    with pytest.raises(RuntimeError):
+        read_then_fail()
+    assert PersonalDataAccess.objects.count() == 0
+    assert len(spool_files(spool)) == 1  # kept: the next drain moves the row again
+    assert audit_spool.drain() == 1
+    assert [s for _, _, s, _ in stored()] == [[71]]
+    assert spool_files(spool) == []

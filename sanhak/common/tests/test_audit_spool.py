@@ -259,6 +259,7 @@ def test_a_drain_inside_a_transaction_that_rolls_back_loses_nothing(spool, perso
 
     assert audit_spool.append(row(personas.manager.pk, [71]))
     audit_spool._retire_writer()  # a finished file, which a drain outside a transaction would remove
+
     def read_then_fail() -> None:
         with transaction.atomic():
             assert audit_spool.drain() == 1

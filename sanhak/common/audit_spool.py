@@ -99,8 +99,13 @@ def append(row: dict[str, Any]) -> bool:
     with _process.lock:
         try:
             writer = _process.writer
-            if writer is None or writer.pid != os.getpid() or writer.directory != directory:
-                writer = _process.writer = _Writer(directory)  # a forked worker never writes to its parent's file
+            if writer is not None and writer.pid != os.getpid():  # forked: the parent's file is the parent's
+                with contextlib.suppress(OSError):
+                    os.close(writer.fd)  # (this copy would keep the parent's lock, so its file, after it ends)
+                writer = None
+            if writer is None or writer.directory != directory:
+                _retire_writer()
+                writer = _process.writer = _Writer(directory)
             written = os.write(writer.fd, data)
             writer.size += written
             if written != len(data):  # a full disk: never write after a broken line; this row goes to the table

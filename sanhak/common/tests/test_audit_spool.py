@@ -272,3 +272,27 @@ def test_a_drain_inside_a_transaction_that_rolls_back_loses_nothing(spool, perso
     assert audit_spool.drain() == 1
     assert [s for _, _, s, _ in stored()] == [[71]]
     assert spool_files(spool) == []
+
+
+def test_a_forked_worker_writes_a_file_of_its_own(spool, personas):
+    """gunicorn forks its workers: a child never appends to its parent's file, nor keeps it locked."""
+    assert audit_spool.append(row(personas.manager.pk, [81]))
+    [parents] = spool_files(spool)
+    child = os.fork()
+    if child == 0:  # the child: spool a row, then leave without running any cleanup
+        code = 0
+        try:
+            audit_spool.append(row(personas.manager.pk, [82]))
+            with open(spool / parents, "rb") as f:
+                code = 0 if f.read().count(b"\n") == 1 else 3
+            if audit_spool._writer_gone(os.open(spool / parents, os.O_RDONLY)):
+                code = 4  # the parent still writes to it: it must still look alive
+        except BaseException:
+            code = 5
+        os._exit(code)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    files = spool_files(spool)
+    assert len(files) == 2 and parents in files
+    assert audit_spool.drain() == 2
+    assert sorted(s[0] for _, _, s, _ in stored()) == [81, 82]

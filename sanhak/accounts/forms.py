@@ -116,3 +116,28 @@ class InviteAcceptForm(forms.Form):
         password: str = self.cleaned_data["password"]
         password_validation.validate_password(password, self.user)
         return password
+
+
+class WithdrawForm(forms.Form):
+    """Closing one's own account: the password again, and a plain yes."""
+
+    password = forms.CharField(
+        label=_("비밀번호"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}), strip=False
+    )
+    confirm = forms.BooleanField(
+        label=_("위 내용을 확인했으며 탈퇴합니다."),
+        required=True,
+        error_messages={"required": _("탈퇴하려면 확인란을 선택하세요. / Tick the box to close your account.")},
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(
+                _("비밀번호가 맞지 않습니다. / The password is not correct."), code="password_incorrect"
+            )
+        return password

@@ -83,6 +83,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("활성"), default=True)
     is_staff = models.BooleanField(_("관리 화면 접근"), default=False)
     date_joined = models.DateTimeField(_("가입일"), default=timezone.now)
+    # set when the person withdrew (회원 탈퇴): the account is closed and its personal details removed
+    withdrawn_at = models.DateTimeField(_("탈퇴 시각"), null=True, blank=True)
 
     objects = UserManager()
 

@@ -11,11 +11,13 @@ from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from sanhak.accounts.models import PrivacyConsent, Role, RoleAssignment, TraineeProfile, User
+from sanhak.accounts.models import ApiToken, PrivacyConsent, Role, RoleAssignment, Session, TraineeProfile, User
+from sanhak.common.errors import ConflictError, DomainError
 from sanhak.common.i18n import in_site_language
 from sanhak.companies.models import Company, normalize_brn
 
@@ -68,6 +70,77 @@ def user_update_profile(*, user: User, name: str, phone: str) -> User:
     user.name, user.phone = name, phone
     user.save(update_fields=["name", "phone"])
     return user
+
+
+# Roles a person takes on by signing up, and so may give up alone; the others are given by an institution
+# or the program office, which also closes them.
+SELF_SERVICE_ROLES = frozenset({Role.TRAINEE, Role.COMPANY_MANAGER})
+WITHDRAWN_NAME = "탈퇴한 회원"
+
+
+def withdrawal_refusal(user: User) -> str | None:
+    """Why `user` cannot close their account themselves (None: they can)."""
+    held = {r.role for r in user.roles.all()}
+    if user.is_staff or user.is_superuser or held - SELF_SERVICE_ROLES:
+        return _(
+            "기관·사업단이 부여한 역할이 있는 계정은 직접 탈퇴할 수 없습니다. 사업단에 계정 해지를 요청하세요. / "
+            "An account with a role given by an institution or the program office cannot be closed here: "
+            "ask the program office to close it."
+        )
+    return None
+
+
+@transaction.atomic
+def user_withdraw(*, user: User) -> dict[str, int]:
+    """회원 탈퇴 (PIPA: consent withdrawn, personal details erased): the account is closed for good.
+
+    Ended: the person's sessions and API tokens, their pending or current applications to offerings that
+    have not ended (seats freed, the waitlist moves) and their upcoming lab bookings, their notifications
+    and calendar link, their certificates' names on public links, a company manager's role. Erased: name,
+    e-mail, phone, password, job title and preferences. Kept, under the pseudonym: the training record
+    (enrollments, attendance, completions, certificates) and what they did as a manager, which the
+    program must keep and report, and the access log (kept by law), so that nothing whose history others
+    rely on changes. The e-mail address is free to sign up again."""
+    from sanhak.common.models import Notification
+    from sanhak.credentials.models import IssuedCredential
+    from sanhak.enrollment.models import Enrollment, Status
+    from sanhak.enrollment.services import enrollment_cancel
+    from sanhak.labs.models import CalendarFeed, Reservation, ReservationStatus
+    from sanhak.labs.services import reservation_cancel
+
+    user = User.objects.select_for_update().get(pk=user.pk)
+    refusal = withdrawal_refusal(user)
+    if refusal is not None:
+        raise DomainError(refusal, code="not_self_service", status=403)
+    if user.withdrawn_at is not None:
+        raise ConflictError(_("이미 탈퇴한 계정입니다. / This account is already closed."), code="withdrawn")
+    now = timezone.now()
+    applications = Enrollment.objects.filter(
+        trainee=user,
+        status__in=[Status.PENDING, Status.APPROVED, Status.WAITLISTED],
+        offering__end_date__gte=timezone.localdate(),
+    ).order_by("pk")
+    for enrollment in applications:
+        enrollment_cancel(enrollment=enrollment, by=user)
+    bookings = Reservation.objects.filter(
+        user=user, status__in=[ReservationStatus.PENDING, ReservationStatus.CONFIRMED], starts_at__gt=now
+    ).order_by("pk")
+    for reservation in bookings:
+        reservation_cancel(reservation=reservation, by=user, reason="회원 탈퇴 / account closed")
+    done = {"enrollments_cancelled": len(applications), "bookings_cancelled": len(bookings)}
+    done["tokens_revoked"] = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
+    Session.objects.filter(user=user).delete()
+    Notification.objects.filter(user=user).delete()
+    CalendarFeed.objects.filter(user=user).delete()
+    IssuedCredential.objects.filter(recipient=user).update(shared=False)
+    RoleAssignment.objects.filter(user=user, role=Role.COMPANY_MANAGER).delete()
+    TraineeProfile.objects.filter(user=user).update(job_title="", prefers_evening=False, prefers_weekend=False)
+    user.name, user.email, user.phone = WITHDRAWN_NAME, f"withdrawn-{user.pk}@withdrawn.invalid", ""
+    user.set_unusable_password()
+    user.is_active = False
+    user.withdrawn_at = now
+    user.save(update_fields=["name", "email", "phone", "password", "is_active", "withdrawn_at"])
+    return done
 
 
 def user_export_record(*, user: User) -> str:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("profile/tokens/", views.token_create, name="token_create"),
     path("profile/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("profile/export/", views.export_my_record, name="export"),
+    path("profile/withdraw/", views.withdraw, name="withdraw"),
     path("profile/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("privacy/", views.privacy, name="privacy"),
     path("invite/<uidb64>/<token>/", views.invite_accept, name="invite_accept"),

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +22,7 @@ from sanhak.accounts.forms import (
     ProfileForm,
     TokenForm,
     TraineeSignupForm,
+    WithdrawForm,
 )
 from sanhak.accounts.models import ApiToken, User
 from sanhak.common.audit import own_record_exported
@@ -157,6 +158,21 @@ def export_my_record(request: AuthedRequest) -> HttpResponse:
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="sanhak-my-record.json"'
     return response
+
+
+@login_required_view
+def withdraw(request: AuthedRequest) -> HttpResponse:
+    """회원 탈퇴: what closing the account ends, erases and keeps; then, with the password, closed."""
+    user = request.user
+    refused = services.withdrawal_refusal(user)
+    form = WithdrawForm(request.POST or None, user=user)
+    if request.method == "POST" and refused is None and form.is_valid():
+        services.user_withdraw(user=user)
+        logout(request)
+        messages.success(request, _("탈퇴했습니다. 그동안 이용해 주셔서 감사합니다. / Your account is closed."))
+        return redirect("home")
+    status = 403 if refused is not None and request.method == "POST" else 200
+    return render(request, "accounts/withdraw.html", {"form": form, "refused": refused}, status=status)
 
 
 def privacy(request: HttpRequest) -> HttpResponse:

@@ -58,7 +58,7 @@ def workers_visible(user: Any, company: Company) -> QuerySet[User]:
     if not (user.is_program_admin or company.pk in user.managed_company_ids):
         company_for_user(user, company.pk)  # raises 404
     return User.objects.filter(
-        trainee_profile__employer=company, trainee_profile__kind=TraineeProfile.Kind.INCUMBENT
+        trainee_profile__employer=company, trainee_profile__kind=TraineeProfile.Kind.INCUMBENT, is_active=True
     ).select_related("trainee_profile")
 
 

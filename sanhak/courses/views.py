@@ -128,7 +128,7 @@ _MY_STATUS = Prepared(
 _WORKERS = Prepared(
     lambda offering_id, company_id: (
         User.objects.filter(
-            trainee_profile__employer_id=company_id, trainee_profile__kind=TraineeProfile.Kind.INCUMBENT
+            trainee_profile__employer_id=company_id, trainee_profile__kind=TraineeProfile.Kind.INCUMBENT, is_active=True
         )
         .annotate(
             status=Subquery(

@@ -50,7 +50,7 @@ def _lock_offering(offering: Offering) -> Offering:
 
 
 def _check_can_enroll(*, offering: Offering, trainee: User) -> None:
-    if not trainee.has_role(Role.TRAINEE):
+    if not trainee.is_active or not trainee.has_role(Role.TRAINEE):
         raise DomainError(
             _("%(name)s 님은 교육생으로 등록되어 있지 않습니다. / %(name)s is not registered as a trainee.")
             % {"name": trainee.name},

@@ -57,12 +57,18 @@ def test_main_pages_have_no_accessibility_violations(live_server, personas, cata
             "/enrollment/company/",
             "/demand/recommendations/",
         ],
-        "coordinator@sanhak.test": ["/", f"/enrollment/offerings/{offering}/roster/", "/enrollment/queue/"],
+        "coordinator@sanhak.test": [
+            "/",
+            f"/enrollment/offerings/{offering}/roster/",
+            "/enrollment/queue/",
+            "/accounts/profile/withdraw/",  # the refusal
+        ],
         "worker@sanhak.test": [
             "/",
             "/enrollment/my/",
             "/accounts/profile/",
             "/accounts/profile/password/",
+            "/accounts/profile/withdraw/",
             "/credentials/mine/",
             "/demand/recommendations/",
         ],

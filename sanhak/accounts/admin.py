@@ -48,8 +48,9 @@ class UserAdmin(PersonalDataAdmin, BaseUserAdmin):
         (None, {"fields": ("email", "password")}),
         (_("개인 정보"), {"fields": ("name", "phone")}),
         (_("권한"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
-        (_("일자"), {"fields": ("last_login", "date_joined")}),
+        (_("일자"), {"fields": ("last_login", "date_joined", "withdrawn_at")}),
     )
+    readonly_fields = ["withdrawn_at"]  # set only by the person closing their account
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),)
 
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:

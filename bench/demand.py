@@ -390,6 +390,9 @@ def main() -> int:
         f" people, supply {results['gap_table']['supply']} seats, {results['gap_table']['suggestions']} new offerings suggested"
     )
 
+    from sanhak.common import audit_spool
+
+    audit_spool.drain()  # the rows the pages left in the access-log spool, then all of this run's
     PersonalDataAccess.objects.filter(id__gt=pipa_before).delete()
     Session.objects.exclude(session_key__in=sessions_before).delete()
     RESULTS.mkdir(exist_ok=True)

@@ -182,7 +182,8 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 # The PIPA access log's rows are appended to files here and moved into the table in batches, about once
 # a second, by a thread of each process (sanhak/common/audit_spool.py). None: each row inserted at once.
-# Every process of one deployment on one machine shares the folder; on several machines, each its own
+# Every process of one deployment on one machine shares the folder (a subfolder per database inside);
+# on several machines, each its own
 # (`manage.py drain_access_log` moves what a stopped machine left).
 ACCESS_LOG_SPOOL_DIR = os.environ.get("SANHAK_ACCESS_LOG_SPOOL", str(VAR_DIR / "access-log-spool")) or None
 ACCESS_LOG_DRAIN_SECONDS = float(os.environ.get("SANHAK_ACCESS_LOG_DRAIN_SECONDS", "1"))

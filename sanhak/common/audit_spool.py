@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import hashlib
 import json
 import logging
 import os
@@ -48,8 +49,14 @@ BATCH_LINES = 5000  # rows moved per transaction
 
 
 def spool_dir() -> Path | None:
+    """This database's spool folder: a folder per database under the setting, so that processes sharing
+    `var/` but not a database (a benchmark beside `make run`) never move each other's rows."""
     directory = getattr(settings, "ACCESS_LOG_SPOOL_DIR", None)
-    return Path(directory) if directory else None
+    if not directory:
+        return None
+    db = connections["default"].settings_dict
+    identity = f"{db['ENGINE']}|{db.get('HOST') or ''}|{db.get('PORT') or ''}|{db['NAME']}"
+    return Path(directory) / hashlib.sha256(identity.encode()).hexdigest()[:16]
 
 
 # --------------------------------------------------------------------------------------------

@@ -32,7 +32,9 @@ def spool(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.ACCESS_LOG_SPOOL_DIR = str(tmp_path / "spool")
     settings.ACCESS_LOG_DRAIN_SECONDS = 0  # drained by hand, except where a test starts the thread
     audit_spool._retire_writer()
-    yield tmp_path / "spool"
+    directory = audit_spool.spool_dir()
+    assert directory is not None and directory.parent == tmp_path / "spool"  # this database's folder
+    yield directory
     audit_spool.stop_drainer()
     audit_spool._retire_writer()
 
@@ -158,7 +160,8 @@ def test_a_viewer_deleted_before_the_move_leaves_the_row_without_a_viewer(spool,
 
 
 def test_without_a_writable_spool_the_row_is_inserted_at_once(spool, personas):
-    spool.parent.joinpath("spool").write_text("a file where the folder should be", encoding="utf-8")
+    spool.parent.mkdir(parents=True)
+    spool.write_text("a file where the folder should be", encoding="utf-8")
     request = RequestFactory().get("/companies/")
     request.user = personas.manager
     personal_data_viewed(request=request, purpose="company_workers", subject_ids=[personas.worker.pk])
@@ -296,3 +299,20 @@ def test_a_forked_worker_writes_a_file_of_its_own(spool, personas):
     assert len(files) == 2 and parents in files
     assert audit_spool.drain() == 2
     assert sorted(s[0] for _, _, s, _ in stored()) == [81, 82]
+
+
+def test_each_database_has_a_folder_of_its_own(settings, tmp_path):
+    """Processes that share `var/` but not a database (a benchmark beside `make run`) keep apart."""
+    settings.ACCESS_LOG_SPOOL_DIR = str(tmp_path)
+    mine = audit_spool.spool_dir()
+    from django.db import connections
+
+    other = {**connections["default"].settings_dict, "NAME": "another-database"}
+    original = connections["default"].settings_dict
+    connections["default"].settings_dict = other
+    try:
+        theirs = audit_spool.spool_dir()
+    finally:
+        connections["default"].settings_dict = original
+    assert mine is not None and theirs is not None
+    assert mine.parent == theirs.parent == tmp_path and mine != theirs

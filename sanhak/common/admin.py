@@ -64,7 +64,7 @@ class PersonalDataAccessAdmin(PersonalDataAdmin, ViewOnlyAdmin):
         return _AccessLogList
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        audit_spool.drain()  # the rows still in the spool moved in first: the log as of now
+        audit_spool.drain_for_reading()  # the rows still in the spool moved in first: the log as of now
         return super().get_queryset(request)
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet[Any], search_term: str) -> Any:

@@ -65,7 +65,7 @@ def _write(request: HttpRequest, viewer: User | None, purpose: str, ids: list[in
 
 def log_rows() -> QuerySet[PersonalDataAccess]:
     """The access log, for reading: every row written so far is in it (the spool moved in first)."""
-    audit_spool.drain()
+    audit_spool.drain_for_reading()
     return PersonalDataAccess.objects.all()
 
 

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import DatabaseError, DataError, IntegrityError, connections, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -74,8 +74,13 @@ class _Writer:
         self.pid = os.getpid()
         self.directory = directory
         self.fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | os.O_CLOEXEC, 0o600)
-        fcntl.flock(self.fd, fcntl.LOCK_SH)
-        os.rename(temporary, directory / name)
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_SH)
+            os.rename(temporary, directory / name)
+        except OSError:  # no locks on this file system, …: nothing left behind, the row goes to the table
+            os.close(self.fd)
+            temporary.unlink(missing_ok=True)
+            raise
         self.size = 0
 
     def close(self) -> None:
@@ -95,6 +100,20 @@ class _Process:
 _process = _Process()
 
 
+def _after_fork_in_child() -> None:
+    """A forked child starts afresh: its own lock (another thread may have held the parent's at the fork),
+    no writer (the inherited copy of the parent's file would keep the parent's lock, and so its file, for
+    as long as the child lives), no thread."""
+    inherited = _process.writer
+    _process.__init__()  # type: ignore[misc]  # in place: every module holding it sees the fresh state
+    if inherited is not None:
+        with contextlib.suppress(OSError):
+            os.close(inherited.fd)
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 def append(row: dict[str, Any]) -> bool:
     """Spool one access-log row (the fields of `PersonalDataAccess`, `created_at` an aware datetime).
     False when there is no spool or it could not be written: the caller inserts the row itself."""
@@ -106,10 +125,6 @@ def append(row: dict[str, Any]) -> bool:
     with _process.lock:
         try:
             writer = _process.writer
-            if writer is not None and writer.pid != os.getpid():  # forked: the parent's file is the parent's
-                with contextlib.suppress(OSError):
-                    os.close(writer.fd)  # (this copy would keep the parent's lock, so its file, after it ends)
-                writer = None
             if writer is None or writer.directory != directory:
                 _retire_writer()
                 writer = _process.writer = _Writer(directory)
@@ -150,12 +165,24 @@ def drain(*, wait: bool = True) -> int:
     return sum(_drain_file(path, wait=wait) for path in sorted(directory.glob(f"*{SUFFIX}")))
 
 
+def drain_for_reading() -> None:
+    """`drain()` before reading the log; a failure to move (the database refusing a write) is logged, and
+    the reader reads what the table holds rather than failing."""
+    try:
+        drain()
+    except DatabaseError:
+        logger.exception("access-log spool: could not move the spool before reading the log")
+
+
 def _drain_file(path: Path, *, wait: bool) -> int:
     from sanhak.common.models import AccessLogSpool
 
     try:
         fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     except FileNotFoundError:  # removed by another drain since the listing
+        return 0
+    except OSError:  # not readable by this process (another user's, …): the others are moved all the same
+        logger.exception("access-log spool: cannot read %s", path)
         return 0
     stored = 0
     # Inside a caller's transaction (the admin's change page is one) the rows moved are only as final as
@@ -164,6 +191,9 @@ def _drain_file(path: Path, *, wait: bool) -> int:
     try:
         while True:
             writer_gone = _writer_gone(fd)  # before reading: whatever it wrote is then in the file
+            size = os.fstat(fd).st_size
+            if not writer_gone and _moved.get(path.name) == size:
+                return stored  # a live file with nothing new since this process last moved it: no transaction
             with transaction.atomic():
                 AccessLogSpool.objects.bulk_create([AccessLogSpool(name=path.name)], ignore_conflicts=True)
                 spool = (
@@ -186,6 +216,8 @@ def _drain_file(path: Path, *, wait: bool) -> int:
                     stored += _store(lines, path)
                 if end != spool.offset:
                     AccessLogSpool.objects.filter(pk=spool.pk).update(offset=end)
+            if may_remove:  # (inside a caller's transaction the move may yet be rolled back)
+                _moved[path.name] = end
             if lines and (writer_gone or len(lines) == BATCH_LINES):
                 continue  # the rest of a long or finished file, in a transaction of its own
             if lines:
@@ -193,9 +225,16 @@ def _drain_file(path: Path, *, wait: bool) -> int:
             if writer_gone and end >= size and may_remove:
                 path.unlink(missing_ok=True)  # the file first: a record without its file is only clutter
                 AccessLogSpool.objects.filter(name=path.name).delete()
+                _moved.pop(path.name, None)
             return stored
     finally:
         os.close(fd)
+
+
+# How far this process last saw each live file moved (by itself or another drain): a drain finding the
+# file no longer skips it without opening a transaction (on SQLite, every worker's thread would otherwise
+# take the write lock once a second per file, with nothing to write).
+_moved: dict[str, int] = {}
 
 
 def _same_file(path: Path, fd: int) -> bool:
@@ -265,8 +304,22 @@ def _store(lines: list[bytes], path: Path) -> int:
     for row in rows:
         if row.viewer_id not in existing:
             row.viewer_id = None  # deleted since (the foreign key's SET_NULL, as if the row had been there)
-    PersonalDataAccess.objects.bulk_create(rows, batch_size=500)
-    return len(rows)
+    try:
+        with transaction.atomic():
+            PersonalDataAccess.objects.bulk_create(rows, batch_size=500)
+        return len(rows)
+    except (DataError, IntegrityError):  # a row the database refuses must not hold up the others forever
+        return sum(_store_one(row, path) for row in rows)
+
+
+def _store_one(row: Any, path: Path) -> int:
+    try:
+        with transaction.atomic():
+            row.save(force_insert=True)
+    except (DataError, IntegrityError):
+        logger.exception("access-log spool %s: the database refused a row, left out: %r", path, vars(row))
+        return 0
+    return 1
 
 
 # --------------------------------------------------------------------------------------------

@@ -34,3 +34,15 @@ def run_at_once(jobs: Sequence[Callable[[], Any]], *, timeout: float = 120) -> l
     if alive:
         raise AssertionError(f"threads still running after {timeout} s: {alive}")
     return outcomes
+
+
+SQLITE_IN_MEMORY_REASON = (
+    "an in-memory SQLite test database is not shared by the threads' connections: "
+    "set SANHAK_TEST_SQLITE=/path/to/test.sqlite3 for a file-backed one"
+)
+
+
+def sqlite_test_db_in_memory() -> bool:
+    """The test database is SQLite in memory (threads cannot share it; `make test` uses a file)."""
+    test_name = (connection.settings_dict.get("TEST") or {}).get("NAME")
+    return connection.vendor == "sqlite" and test_name in (None, "", ":memory:")

@@ -19,7 +19,7 @@ from django.core import mail
 from django.db import connection
 
 from sanhak.accounts.models import User
-from sanhak.common.concurrency import run_at_once
+from sanhak.common.concurrency import SQLITE_IN_MEMORY_REASON, run_at_once, sqlite_test_db_in_memory
 from sanhak.common.factories import EnrollmentFactory, OfferingFactory, TraineeFactory
 from sanhak.common.models import Notification
 from sanhak.courses.models import Offering
@@ -34,19 +34,8 @@ CAPACITY = 10
 ALREADY_APPROVED = 7
 
 
-SQLITE_IN_MEMORY_REASON = (
-    "an in-memory SQLite test database is not shared by the threads' connections: "
-    "set SANHAK_TEST_SQLITE=/path/to/test.sqlite3 for a file-backed one"
-)
-
-
 def _other_vendor(vendor: str) -> str:
     return f"the {vendor} variant; this run uses {connection.vendor} (set DATABASE_URL to run it)"
-
-
-def _sqlite_test_db_in_memory() -> bool:
-    test_name = (connection.settings_dict.get("TEST") or {}).get("NAME")
-    return connection.vendor == "sqlite" and test_name in (None, "", ":memory:")
 
 
 # Decided at collection (from the settings), so a skipped variant costs no database set-up.
@@ -65,7 +54,7 @@ def _sqlite_test_db_in_memory() -> bool:
             id="sqlite",
             marks=[
                 pytest.mark.skipif(connection.vendor != "sqlite", reason=_other_vendor("sqlite")),
-                pytest.mark.skipif(_sqlite_test_db_in_memory(), reason=SQLITE_IN_MEMORY_REASON),
+                pytest.mark.skipif(sqlite_test_db_in_memory(), reason=SQLITE_IN_MEMORY_REASON),
             ],
         ),
     ]

@@ -3,8 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth import password_validation
+from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from sanhak.accounts.models import Institution, TraineeProfile, User
@@ -130,13 +131,14 @@ class WithdrawForm(forms.Form):
         error_messages={"required": _("탈퇴하려면 확인란을 선택하세요. / Tick the box to close your account.")},
     )
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, request: HttpRequest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.user = user
+        self.user, self.request = user, request
 
     def clean_password(self) -> str:
         password: str = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        # through the login backends, so that the throttle counts wrong guesses here as at the login page
+        if authenticate(self.request, username=self.user.email, password=password) is None:
             raise forms.ValidationError(
                 _("비밀번호가 맞지 않습니다. / The password is not correct."), code="password_incorrect"
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
@@ -80,12 +81,20 @@ WITHDRAWN_NAME = "탈퇴한 회원"
 
 def withdrawal_refusal(user: User) -> str | None:
     """Why `user` cannot close their account themselves (None: they can)."""
-    held = {r.role for r in user.roles.all()}
-    if user.is_staff or user.is_superuser or held - SELF_SERVICE_ROLES:
+    roles = list(user.roles.all())
+    if user.is_staff or user.is_superuser or {r.role for r in roles} - SELF_SERVICE_ROLES:
         return _(
             "기관·사업단이 부여한 역할이 있는 계정은 직접 탈퇴할 수 없습니다. 사업단에 계정 해지를 요청하세요. / "
             "An account with a role given by an institution or the program office cannot be closed here: "
             "ask the program office to close it."
+        )
+    managed = [r.company_id for r in roles if r.role == Role.COMPANY_MANAGER]
+    others = RoleAssignment.objects.filter(role=Role.COMPANY_MANAGER, company_id__in=managed, user__is_active=True)
+    if managed and set(others.exclude(user=user).values_list("company_id", flat=True)) != set(managed):
+        return _(
+            "회사의 유일한 기업 담당자는 탈퇴할 수 없습니다. 다른 담당자를 먼저 초대하거나 사업단에 요청하세요. / "
+            "The only manager of a company cannot close their account: invite another manager first, "
+            "or ask the program office."
         )
     return None
 
@@ -101,6 +110,10 @@ def user_withdraw(*, user: User) -> dict[str, int]:
     (enrollments, attendance, completions, certificates) and what they did as a manager, which the
     program must keep and report, and the access log (kept by law), so that nothing whose history others
     rely on changes. The e-mail address is free to sign up again."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
     from sanhak.common.models import Notification
     from sanhak.credentials.models import IssuedCredential
     from sanhak.enrollment.models import Enrollment, Status
@@ -120,20 +133,33 @@ def user_withdraw(*, user: User) -> dict[str, int]:
         status__in=[Status.PENDING, Status.APPROVED, Status.WAITLISTED],
         offering__end_date__gte=timezone.localdate(),
     ).order_by("pk")
+    cancelled = 0
     for enrollment in applications:
-        enrollment_cancel(enrollment=enrollment, by=user)
+        with contextlib.suppress(ConflictError):  # decided meanwhile (rejected, completed): left as decided
+            enrollment_cancel(enrollment=enrollment, by=user)
+            cancelled += 1
     bookings = Reservation.objects.filter(
         user=user, status__in=[ReservationStatus.PENDING, ReservationStatus.CONFIRMED], starts_at__gt=now
     ).order_by("pk")
+    unbooked = 0
     for reservation in bookings:
-        reservation_cancel(reservation=reservation, by=user, reason="회원 탈퇴 / account closed")
-    done = {"enrollments_cancelled": len(applications), "bookings_cancelled": len(bookings)}
+        with contextlib.suppress(ConflictError):
+            reservation_cancel(reservation=reservation, by=user, reason="회원 탈퇴 / account closed")
+            unbooked += 1
+    done = {"enrollments_cancelled": cancelled, "bookings_cancelled": unbooked}
     done["tokens_revoked"] = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
     Session.objects.filter(user=user).delete()
     Notification.objects.filter(user=user).delete()
     CalendarFeed.objects.filter(user=user).delete()
     IssuedCredential.objects.filter(recipient=user).update(shared=False)
     RoleAssignment.objects.filter(user=user, role=Role.COMPANY_MANAGER).delete()
+    # the address lingers elsewhere: the login throttle's records, the admin's history of changes
+    AccessAttempt.objects.filter(username__iexact=user.email).delete()
+    AccessLog.objects.filter(username__iexact=user.email).delete()
+    AccessFailureLog.objects.filter(username__iexact=user.email).delete()
+    LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)).update(
+        object_repr=WITHDRAWN_NAME
+    )
     TraineeProfile.objects.filter(user=user).update(job_title="", prefers_evening=False, prefers_weekend=False)
     user.name, user.email, user.phone = WITHDRAWN_NAME, f"withdrawn-{user.pk}@withdrawn.invalid", ""
     user.set_unusable_password()
@@ -145,6 +171,7 @@ def user_withdraw(*, user: User) -> dict[str, int]:
 
 def user_export_record(*, user: User) -> str:
     """PIPA: everything the platform holds about this person, as JSON — and who viewed it."""
+
     from sanhak.common.models import Notification
     from sanhak.credentials.models import IssuedCredential
     from sanhak.enrollment.models import Enrollment

@@ -26,6 +26,7 @@ from sanhak.accounts.forms import (
 )
 from sanhak.accounts.models import ApiToken, User
 from sanhak.common.audit import own_record_exported
+from sanhak.common.errors import DomainError
 from sanhak.common.forms import refusal
 from sanhak.common.permissions import AuthedRequest, login_required_view
 
@@ -165,12 +166,16 @@ def withdraw(request: AuthedRequest) -> HttpResponse:
     """회원 탈퇴: what closing the account ends, erases and keeps; then, with the password, closed."""
     user = request.user
     refused = services.withdrawal_refusal(user)
-    form = WithdrawForm(request.POST or None, user=user)
+    form = WithdrawForm(request.POST or None, user=user, request=request)
     if request.method == "POST" and refused is None and form.is_valid():
-        services.user_withdraw(user=user)
-        logout(request)
-        messages.success(request, _("탈퇴했습니다. 그동안 이용해 주셔서 감사합니다. / Your account is closed."))
-        return redirect("home")
+        try:
+            services.user_withdraw(user=user)
+        except DomainError as exc:  # closed in another tab meanwhile, a role given meanwhile
+            refused = exc.message
+        else:
+            logout(request)
+            messages.success(request, _("탈퇴했습니다. 그동안 이용해 주셔서 감사합니다. / Your account is closed."))
+            return redirect("home")
     status = 403 if refused is not None and request.method == "POST" else 200
     return render(request, "accounts/withdraw.html", {"form": form, "refused": refused}, status=status)
 

@@ -15,7 +15,10 @@ if TYPE_CHECKING:
     from sanhak.accounts.models import User
 
 
-def notification_send(*, user: User, message: str, url: str = "") -> Notification:
+def notification_send(*, user: User, message: str, url: str = "") -> Notification | None:
+    """None for a closed account (회원 탈퇴): nobody to tell, and its address is a placeholder."""
+    if user.withdrawn_at is not None:
+        return None
     notification = Notification.objects.create(user=user, message=message, url=url)
     email = user.email
 

@@ -106,6 +106,8 @@ def test_a_withdrawn_worker_is_no_longer_offered_to_their_manager(client, person
 
 
 def test_a_company_manager_closes_their_account_and_the_company_stays(client, personas):
+    second = User.objects.create_user(email="manager2@sanhak.test", password="x-pass-2026!", name="한부장")
+    RoleAssignment.objects.create(user=second, role=Role.COMPANY_MANAGER, company=personas.company_a)
     client.force_login(personas.manager)
     assert client.post(URL, {"password": "sanhak-demo-2026", "confirm": "on"}).status_code == 302
     manager = User.objects.get(pk=personas.manager.pk)
@@ -183,3 +185,48 @@ def test_withdrawing_twice_is_refused(personas):
     with pytest.raises(ConflictError):
         user_withdraw(user=User.objects.get(pk=personas.student.pk))
     assert User.objects.get(pk=personas.student.pk).email == f"withdrawn-{personas.student.pk}@withdrawn.invalid"
+
+
+def test_the_only_manager_of_a_company_is_asked_to_invite_another_first(client, personas):
+    client.force_login(personas.manager)
+    assert "다른 담당자를 먼저 초대하거나" in client.get(URL).content.decode()
+    assert client.post(URL, {"password": "sanhak-demo-2026", "confirm": "on"}).status_code == 403
+    manager = User.objects.get(pk=personas.manager.pk)
+    assert (manager.is_active, manager.withdrawn_at) == (True, None)
+    assert RoleAssignment.objects.filter(user=manager, role=Role.COMPANY_MANAGER).count() == 1
+
+
+def test_nothing_reaches_a_closed_account_and_its_address_is_gone_from_the_logs(client, personas):
+    from axes.models import AccessAttempt
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+    from django.core import mail
+
+    AccessAttempt.objects.create(username="worker@sanhak.test", ip_address="203.0.113.9", failures_since_start=1)
+    LogEntry.objects.create(
+        user=personas.admin,
+        content_type=ContentType.objects.get_for_model(User),
+        object_id=str(personas.worker.pk),
+        object_repr="오재직 <worker@sanhak.test>",
+        action_flag=CHANGE,
+    )
+    client.force_login(personas.worker)
+    assert client.post(URL, {"password": "sanhak-demo-2026", "confirm": "on"}).status_code == 302
+    assert AccessAttempt.objects.filter(username="worker@sanhak.test").count() == 0
+    assert list(LogEntry.objects.filter(object_id=str(personas.worker.pk)).values_list("object_repr", flat=True)) == [
+        "탈퇴한 회원"
+    ]
+    mail.outbox.clear()
+    assert notification_send(user=User.objects.get(pk=personas.worker.pk), message="안내") is None
+    assert Notification.objects.filter(user=personas.worker).count() == 0
+    assert mail.outbox == []
+
+
+def test_wrong_passwords_here_count_towards_the_login_throttle(client, personas):
+    from axes.models import AccessAttempt
+
+    client.force_login(personas.worker)
+    for _ in range(2):
+        assert client.post(URL, {"password": "wrong", "confirm": "on"}).status_code == 200
+    assert AccessAttempt.objects.get(username="worker@sanhak.test").failures_since_start == 2
+

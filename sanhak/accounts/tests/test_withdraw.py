@@ -229,4 +229,3 @@ def test_wrong_passwords_here_count_towards_the_login_throttle(client, personas)
     for _ in range(2):
         assert client.post(URL, {"password": "wrong", "confirm": "on"}).status_code == 200
     assert AccessAttempt.objects.get(username="worker@sanhak.test").failures_since_start == 2
-

@@ -603,6 +603,8 @@ def _complete(completion: Completion) -> None:
     enrollment = completion.enrollment
     Enrollment.objects.filter(pk=enrollment.pk).update(status=Status.COMPLETED, updated_at=timezone.now())
     enrollment.status = Status.COMPLETED
+    if enrollment.trainee.withdrawn_at is not None:
+        return  # a closed account (회원 탈퇴): the completion is recorded, no certificate names an erased person
     completion.credential = completion_credential_issue(enrollment=enrollment)
     completion.save(update_fields=["credential", "updated_at"])
 

@@ -479,3 +479,19 @@ def test_the_credential_revocation_is_published(decided, personas):
     assert credential_services.status_list_bits(credential_services.status_list_url(personas.lead)) is not None
     entry.refresh_from_db()
     assert entry.revoked
+
+
+def test_a_closed_account_completes_without_a_certificate(decided, personas):
+    from sanhak.accounts.services import user_withdraw
+
+    enrollment = decided.student
+    completion = decided.completions[enrollment.pk]
+    assert completion.passed is False
+    user_withdraw(user=enrollment.trainee)
+    before = IssuedCredential.objects.count()
+    services.completion_override(completion=completion, passed=True, by=personas.coordinator, reason="소명 인정")
+    completion.refresh_from_db()
+    assert (completion.passed, completion.credential) == (True, None)
+    assert Enrollment.objects.get(pk=enrollment.pk).status == "completed"
+    assert IssuedCredential.objects.count() == before
+

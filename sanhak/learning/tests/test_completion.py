@@ -494,4 +494,3 @@ def test_a_closed_account_completes_without_a_certificate(decided, personas):
     assert (completion.passed, completion.credential) == (True, None)
     assert Enrollment.objects.get(pk=enrollment.pk).status == "completed"
     assert IssuedCredential.objects.count() == before
-

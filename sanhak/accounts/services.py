@@ -154,9 +154,8 @@ def user_withdraw(*, user: User) -> dict[str, int]:
     IssuedCredential.objects.filter(recipient=user).update(shared=False)
     RoleAssignment.objects.filter(user=user, role=Role.COMPANY_MANAGER).delete()
     # the address lingers elsewhere: the login throttle's records, the admin's history of changes
-    AccessAttempt.objects.filter(username__iexact=user.email).delete()
-    AccessLog.objects.filter(username__iexact=user.email).delete()
-    AccessFailureLog.objects.filter(username__iexact=user.email).delete()
+    for throttle_record in (AccessAttempt, AccessLog, AccessFailureLog):
+        throttle_record.objects.filter(username__iexact=user.email).delete()
     LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)).update(
         object_repr=WITHDRAWN_NAME
     )

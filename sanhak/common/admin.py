@@ -47,11 +47,6 @@ class PersonalDataAccessAdmin(PersonalDataAdmin, ViewOnlyAdmin):
     names the viewers it shows, a row also the people it lists."""
 
     subject = "viewer_id"
-
-    def _subject_ids(self, row: Any) -> list[Any]:
-        shown = "subject_ids" not in row.get_deferred_fields()  # the list leaves them out, a row shows them
-        return [row.viewer_id, *(row.subject_ids if shown else [])]
-
     list_display = ["created_at", "viewer", "purpose", "subject_count", "path", "ip_address"]
     list_select_related = ["viewer"]
     list_filter = [("created_at", admin.DateFieldListFilter), RecentPurposeFilter]
@@ -59,6 +54,10 @@ class PersonalDataAccessAdmin(PersonalDataAdmin, ViewOnlyAdmin):
     ordering = ["-pk"]  # newest first without a sort: -created_at would add -pk and sort the whole log
     show_full_result_count = False
     readonly_fields = ["viewer", "purpose", "subject_count", "subject_ids", "path", "ip_address", "created_at"]
+
+    def _subject_ids(self, row: Any) -> list[Any]:
+        shown = "subject_ids" not in row.get_deferred_fields()  # the list leaves them out, a row shows them
+        return [row.viewer_id, *(row.subject_ids if shown else [])]
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return _AccessLogList

@@ -91,6 +91,9 @@ class _Process:
     """This process's writer and draining thread (a forked child makes its own of both)."""
 
     def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
         self.lock = threading.Lock()
         self.writer: _Writer | None = None
         self.drainer_pid: int | None = None
@@ -105,7 +108,7 @@ def _after_fork_in_child() -> None:
     no writer (the inherited copy of the parent's file would keep the parent's lock, and so its file, for
     as long as the child lives), no thread."""
     inherited = _process.writer
-    _process.__init__()  # type: ignore[misc]  # in place: every module holding it sees the fresh state
+    _process.reset()
     if inherited is not None:
         with contextlib.suppress(OSError):
             os.close(inherited.fd)

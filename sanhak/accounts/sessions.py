@@ -6,6 +6,9 @@ so both come in one round trip, through `Prepared` (no ORM query compilation per
 read with the session is handed to the authentication backend (`accounts.backends`) for this request
 only. Writing, expiry and clearing are Django's database sessions', so logging out and
 `clearsessions` work as with `django.contrib.sessions.backends.db`.
+
+The same query reads the database's version (`common.dbversion`), before the view reads anything: a
+page kept per user (`common.pagecache.private_page`) is current while it has not moved.
 """
 
 from __future__ import annotations
@@ -14,21 +17,29 @@ from typing import Any, cast
 
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends import db
+from django.db import router
 from django.db.models.functions import Now
 
 from sanhak.accounts.backends import preload_user, user_columns
 from sanhak.accounts.models import Session
+from sanhak.common import dbversion
 from sanhak.common.prepared import Prepared
 
 _SESSION_AND_USER = Prepared(
     lambda key: user_columns(
-        Session.objects.filter(session_key=key, expire_date__gt=Now()), "user__", "user_id", "session_data"
+        Session.objects.filter(session_key=key, expire_date__gt=Now()).annotate(version=dbversion.DatabaseVersion()),
+        "user__",
+        "user_id",
+        "session_data",
+        "version",
     ),
     types=(str,),
 )
 
 
 class SessionStore(db.SessionStore):
+    database_version: Any = None  # read with the session (`dbversion.version`); None until then, or unknown
+
     @classmethod
     def get_model_class(cls) -> type[Session]:
         return Session
@@ -43,7 +54,8 @@ class SessionStore(db.SessionStore):
 
     def load(self) -> dict[str, Any]:
         rows = _SESSION_AND_USER(self.session_key) if self.session_key else []
-        preload_user(rows, offset=1)  # this request's user (or none), for the backend
+        preload_user(rows, offset=2)  # this request's user (or none), for the backend
+        self.database_version = dbversion.version(rows[0][1] if rows else None, using=router.db_for_read(Session))
         if not rows:
             self._session_key = None  # as Django's: an unknown or expired key starts a new session
             return {}

@@ -12,6 +12,9 @@ source rows with a lean query (what it needs anyway), and only the rendering, th
 skipped when the page kept for that user, URL and language was rendered from rows equal to these, with
 the same navigation. The data itself is compared, so no write can leave a page stale and no
 invalidation is needed; side effects (the PIPA access log) stay in the view and run on every request.
+Nor are the rows read again while the database has not changed at all since they were last read and
+found equal: the database's version, read with the session before the view reads anything
+(`common.dbversion`), says so.
 
 Pages are kept in this process's memory (a bounded least-recently-used store, each page for at most
 its `seconds`), not in Django's cache: comparing the rows in place costs microseconds, where a shared
@@ -46,13 +49,14 @@ _RENDERING = "_sanhak_page_cache_render"
 MAX_BYTES = 64 * 1024 * 1024  # per process
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Page:
     inputs: Any  # what it was rendered from: served again only for equal inputs
     parts: tuple[bytes, ...]  # the body, split where the visitor's CSRF token goes
     content_type: str
     extra: Any
     seconds: int
+    current_at: Any  # the database version and date at which `inputs` were last read (None: unknown)
 
 
 def _page_size(page: _Page) -> int:
@@ -99,7 +103,7 @@ def anonymous_page_cache(version: Callable[[], str], *, seconds: int = 60) -> Ca
             if not _cacheable(request):
                 return view(request, *args, **kwargs)
             slot = _slot(request, f"{view.__module__}.{view.__qualname__}", None)
-            return _cached(request, slot, version(), lambda: (view(request, *args, **kwargs), None), seconds)[0]
+            return _cached(request, slot, version, lambda: (view(request, *args, **kwargs), None), seconds)[0]
 
         return wrapper  # type: ignore[return-value]
 
@@ -117,32 +121,53 @@ def _messages_waiting(request: HttpRequest) -> bool:
 
 
 def private_page(
-    request: HttpRequest, *, inputs: Any, render: Callable[[], tuple[HttpResponse, T]], seconds: int = 600
+    request: HttpRequest, *, inputs: Callable[[], Any], render: Callable[[], tuple[HttpResponse, T]], seconds: int = 600
 ) -> tuple[HttpResponse, T]:
-    """A logged-in user's page, rendered by `render()` only when `inputs` (every value the page shows
+    """A logged-in user's page, rendered by `render()` only when `inputs()` (every value the page shows
     that is not in the request, as plain values compared with ==) or the user's navigation changed.
 
-    `render` returns the response and a value kept with it (the roster keeps the ids it showed, for the
-    access log); both come back on a hit. Non-GET requests and waiting flash messages always render.
+    `inputs()` is called only when the database may have changed since the kept page's inputs were last
+    read: it reads the database and nothing else that moves (the date is part of the key already; a view
+    that reads the clock keeps its page briefly: `seconds`). `render()` is called only after `inputs()`,
+    and may use what it read. `render` returns the response and a value kept with it (the ids of the
+    people it showed, for the access log); both come back on a hit. Non-GET requests and waiting flash
+    messages always render.
     """
     if request.method != "GET" or _messages_waiting(request):
+        inputs()
         response, extra = render()
         return response, extra
     user: Any = request.user  # logged in: the views call this after their access checks
-    roles, unread = nav_state(request)
-    full = (user.get_full_name(), roles, unread, timezone.localdate(), inputs)
-    return _cached(request, _slot(request, "private", user.pk), full, render, seconds)
+    roles, unread = nav_state(request)  # read with the session and the version, as the user's name
+    today = timezone.localdate()
+    version = getattr(request.session, "database_version", None)
+
+    def full() -> tuple[Any, ...]:
+        return (user.get_full_name(), roles, unread, today, inputs())
+
+    current = None if version is None else (version, today)
+    return _cached(request, _slot(request, "private", user.pk), full, render, seconds, current=current)
 
 
 def _cached(
-    request: HttpRequest, slot: tuple[Any, ...], inputs: Any, render: Callable[[], tuple[HttpResponse, T]], seconds: int
+    request: HttpRequest,
+    slot: tuple[Any, ...],
+    inputs: Callable[[], Any],
+    render: Callable[[], tuple[HttpResponse, T]],
+    seconds: int,
+    *,
+    current: Any = None,
 ) -> tuple[HttpResponse, T]:
-    """The page kept in `slot` if it was rendered from equal `inputs`; else rendered (with the CSRF
+    """The page kept in `slot` if it was rendered from inputs equal to `inputs()` (not called when the
+    kept page was found current at `current`, the database version now); else rendered (with the CSRF
     placeholder) and kept. A page that is not a plain 200 (a redirect, a file, one setting cookies) is
     returned as rendered and not kept."""
     with _pages_lock:
         page = _pages.get(slot)
-    if page is None or page.inputs != inputs:
+    if page is not None and current is not None and page.current_at == current:
+        return _served(request, page), page.extra
+    now = inputs()
+    if page is None or page.inputs != now:
         setattr(request, _RENDERING, True)
         try:
             response, extra = render()
@@ -150,9 +175,13 @@ def _cached(
             setattr(request, _RENDERING, False)
         if response.status_code != 200 or response.streaming or response.cookies:
             return _with_token(request, response), extra
-        page = _Page(inputs, tuple(response.content.split(_PLACEHOLDER)), response["Content-Type"], extra, seconds)
+        page = _Page(
+            now, tuple(response.content.split(_PLACEHOLDER)), response["Content-Type"], extra, seconds, current
+        )
         with _pages_lock:
             _pages[slot] = page
+    elif current is not None:
+        page.current_at = current  # in place: the page keeps its lifetime
     return _served(request, page), page.extra
 
 

@@ -28,7 +28,6 @@ from django.db.models.query import ValuesListIterable
 from django.db.models.sql import InsertQuery
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils.functional import cached_property
-from psycopg.types.string import TextLoader
 
 _MARKER = -7_346_211_000  # marker i is _MARKER - i: no real id is negative
 _BIGINT_MIN, _BIGINT_MAX = -(2**63), 2**63 - 1
@@ -68,13 +67,7 @@ class Prepared:
             return raw
         return [tuple(row) for row in compiled.compiler.apply_converters(raw, compiled.converters)]
 
-    def raw(self, *args: Any) -> list[tuple[Any, ...]]:
-        """The rows as the database driver returns them, unconverted (on PostgreSQL, timestamps as the
-        server's text): as good as `__call__` to tell whether anything changed (a page's cache key), and
-        cheaper for many rows."""
-        return self._fetch(args, as_stored=True)[1]
-
-    def _fetch(self, args: tuple[Any, ...], *, as_stored: bool = False) -> tuple[_Compiled, list[tuple[Any, ...]]]:
+    def _fetch(self, args: tuple[Any, ...]) -> tuple[_Compiled, list[tuple[Any, ...]]]:
         if tuple(type(a) for a in args) != self.types:
             raise TypeError(f"{self.build!r} takes arguments of types {self.types}, got {args!r}")
         connection = connections[router.db_for_read(self._model)]
@@ -85,10 +78,6 @@ class Prepared:
         for position, index in compiled.slots:
             params[position] = args[index]
         with connection.cursor() as cursor:
-            if as_stored and connection.vendor == "postgresql":
-                # Django's time-zone aware loader parses each timestamp in Python (a few µs each): for a
-                # hundred rows, more than the query. This cursor's own loaders only.
-                cursor.cursor.adapters.register_loader("timestamptz", TextLoader)
             cursor.execute(compiled.sql, params)
             raw = cursor.fetchall()
         if compiled.compiler.has_extra_select:  # ORDER BY expressions selected only to order by (as execute_sql)

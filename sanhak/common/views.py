@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import Resolver404
@@ -12,13 +14,16 @@ from sanhak.common.permissions import AuthedRequest, login_required_view
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    context = home_context(request.user)
     if not request.user.is_authenticated:
-        return render(request, "home.html", context)
+        return render(request, "home.html", home_context(request.user))
+    context: dict[str, Any] = {}
+
+    def inputs() -> Any:
+        context.update(home_context(request.user))
+        return fingerprint(context)
+
     response, shown = private_page(
-        request,
-        inputs=fingerprint(context),
-        render=lambda: (render(request, "home.html", context), shown_people(context)),
+        request, inputs=inputs, render=lambda: (render(request, "home.html", context), shown_people(context))
     )
     personal_data_viewed(request=request, purpose="home_recent_enrollments", subject_ids=shown)
     return response

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -92,25 +93,30 @@ def offering_detail(request: HttpRequest, pk: int) -> HttpResponse:
     head = access.offering_or_404(pk)
     ctx: dict[str, object] = {}
     shown: list[int] = []  # the workers listed with their status (PIPA: logged on every view)
-    if user.is_trainee:
-        mine = _MY_STATUS(head.pk, user.pk)
-        ctx["my_enrollment"] = EnrollmentStatus(mine[0][0]) if mine else None
-    if (company_id := user.managed_company_id) is not None:
-        workers = [(Worker(pk, name, title), status) for pk, name, title, status in _WORKERS(head.pk, company_id)]
-        shown = [w.pk for w, _status in workers]
-        ctx["nominees"] = [w for w, status in workers if status is None]
-        ctx["already_nominated"] = [(w, EnrollmentStatus(status)) for w, status in workers if status is not None]
-        ctx["show_nominate"] = True
-    ctx["can_manage"] = access.can_manage_offering(user, head)
-    ctx["can_teach"] = ctx["can_manage"] or access.can_teach_offering(user, head)
 
-    def page() -> tuple[HttpResponse, None]:
-        return render(request, "courses/offering_detail.html", {"offering": _offering_for_detail(pk), **ctx}), None
+    def inputs() -> Any:
+        nonlocal shown
+        if user.is_trainee:
+            mine = _MY_STATUS(head.pk, user.pk)
+            ctx["my_enrollment"] = EnrollmentStatus(mine[0][0]) if mine else None
+        if (company_id := user.managed_company_id) is not None:
+            workers = [(Worker(pk, name, title), status) for pk, name, title, status in _WORKERS(head.pk, company_id)]
+            shown = [w.pk for w, _status in workers]
+            ctx["nominees"] = [w for w, status in workers if status is None]
+            ctx["already_nominated"] = [(w, EnrollmentStatus(status)) for w, status in workers if status is not None]
+            ctx["show_nominate"] = True
+        ctx["can_manage"] = access.can_manage_offering(user, head)
+        ctx["can_teach"] = ctx["can_manage"] or access.can_teach_offering(user, head)
+        return catalog_version(), fingerprint(ctx)
+
+    def page() -> tuple[HttpResponse, list[int]]:
+        context = {"offering": _offering_for_detail(pk), **ctx}
+        return render(request, "courses/offering_detail.html", context), shown
 
     # The catalog version moves with every course and offering change; names of institutions, tracks,
     # competencies and instructors shown here move nothing, so the page (like the anonymous one) is kept
     # for a minute only.
-    response, _ = private_page(request, inputs=(catalog_version(), fingerprint(ctx)), render=page, seconds=60)
+    response, shown = private_page(request, inputs=inputs, render=page, seconds=60)
     personal_data_viewed(request=request, purpose="offering_workers", subject_ids=shown)
     return response
 

@@ -87,11 +87,6 @@ def roster_rows(offering: Offering) -> list[tuple[Any, ...]]:
     return _ROSTER_ROWS(offering.pk)
 
 
-def roster_rows_stored(offering: Offering) -> list[tuple[Any, ...]]:
-    """The same rows as the database returns them (unconverted, cheaper): the roster page's cache key."""
-    return _ROSTER_ROWS.raw(offering.pk)
-
-
 def roster_entries(rows: list[tuple[Any, ...]]) -> list[RosterEntry]:
     entries = sorted(rows, key=lambda r: (ROSTER_ORDER.get(r[1], 9), r[5] or r[4], r[4], r[0]))
     return [

@@ -80,13 +80,18 @@ def roster(request: AuthedRequest, pk: int) -> HttpResponse:
     # the enrolled, and needs nobody else's details).
     show_all = request.GET.get("all") == "1" and can_manage
 
+    rows: list[tuple[Any, ...]] = []
+
+    def inputs() -> tuple[Any, ...]:
+        nonlocal rows
+        rows = selectors.roster_rows(offering)
+        return fingerprint(offering), can_manage, rows
+
     def page() -> tuple[HttpResponse, list[int]]:
-        entries = selectors.roster_entries(selectors.roster_rows(offering))
-        groups = selectors.roster_groups(entries, include_closed=show_all)
+        groups = selectors.roster_groups(selectors.roster_entries(rows), include_closed=show_all)
         context = {"offering": offering, "groups": groups, "can_manage": can_manage, **_decision_context(request)}
         return render(request, "enrollment/roster.html", context), [e.trainee_id for g in groups for e in g["rows"]]
 
-    inputs = (fingerprint(offering), can_manage, selectors.roster_rows_stored(offering))
     response, shown = private_page(request, inputs=inputs, render=page)
     personal_data_viewed(request=request, purpose="roster", subject_ids=shown)
     return response

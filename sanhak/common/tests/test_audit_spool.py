@@ -27,18 +27,6 @@ REMOVES = pytest.mark.django_db(transaction=True)
 WHEN = dt.datetime(2026, 11, 30, 9, 15, 30, 123456, tzinfo=dt.UTC)
 
 
-@pytest.fixture
-def spool(settings, tmp_path):  # type: ignore[no-untyped-def]
-    settings.ACCESS_LOG_SPOOL_DIR = str(tmp_path / "spool")
-    settings.ACCESS_LOG_DRAIN_SECONDS = 0  # drained by hand, except where a test starts the thread
-    audit_spool._retire_writer()
-    directory = audit_spool.spool_dir()
-    assert directory is not None and directory.parent == tmp_path / "spool"  # this database's folder
-    yield directory
-    audit_spool.stop_drainer()
-    audit_spool._retire_writer()
-
-
 def row(viewer_id, subjects, purpose="roster", when=WHEN):  # type: ignore[no-untyped-def]
     return {
         "viewer_id": viewer_id,

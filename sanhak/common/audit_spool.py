@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import functools
 import hashlib
 import json
 import logging
@@ -55,7 +56,13 @@ def spool_dir() -> Path | None:
     if not directory:
         return None
     db = connections["default"].settings_dict
-    identity = f"{db['ENGINE']}|{db.get('HOST') or ''}|{db.get('PORT') or ''}|{db['NAME']}"
+    return _database_folder(
+        str(directory), f"{db['ENGINE']}|{db.get('HOST') or ''}|{db.get('PORT') or ''}|{db['NAME']}"
+    )
+
+
+@functools.lru_cache(maxsize=32)
+def _database_folder(directory: str, identity: str) -> Path:
     return Path(directory) / hashlib.sha256(identity.encode()).hexdigest()[:16]
 
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any, cast
 
 from csp.constants import HEADER
 from csp.utils import build_policy
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.utils.functional import LazyObject
 
 from sanhak.common.context_processors import nav_state
 
@@ -57,14 +59,21 @@ class RejectNulBytesMiddleware:
 
 class NavigationStateMiddleware:
     """After authentication: a logged-in user's roles and unread count (read with the session), before
-    the view asks for either (see `context_processors.nav_state`)."""
+    the view asks for either (see `context_processors.nav_state`).
+
+    The user, now loaded, replaces Django's lazy wrapper on the request: every attribute read through
+    the wrapper costs a failed lookup and a proxy call, and a page reads the user's attributes dozens
+    of times."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated:
+        user: Any = request.user
+        if user.is_authenticated:
             nav_state(request)
+        if isinstance(user, LazyObject):
+            request.user = cast(Any, user)._wrapped
         return self.get_response(request)
 
 

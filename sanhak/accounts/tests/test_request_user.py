@@ -114,3 +114,24 @@ def test_a_user_loaded_otherwise_gets_roles_and_unread_in_one_query(rf, personas
     with django_assert_num_queries(1):
         assert nav_state(request) == ((Role.COMPANY_MANAGER,), 1)
         assert request.user.managed_company_ids == frozenset({personas.company_a.pk})
+
+
+def test_the_session_decodes_as_djangos_and_a_tampered_one_is_empty(personas, settings):
+    from django.contrib.sessions.backends.db import SessionStore as DjangoStore
+
+    from sanhak.accounts.sessions import SessionStore
+
+    store = SessionStore()
+    store["answer"], store["names"] = 42, ["가", "나"]
+    store.create()
+    data = Session.objects.get(session_key=store.session_key).session_data
+    decoded = SessionStore().decode(data)
+    assert decoded == DjangoStore().decode(data) == {"answer": 42, "names": ["가", "나"]}
+    decoded["names"].append("다")  # a request changing its copy changes nobody else's
+    assert SessionStore().decode(data) == {"answer": 42, "names": ["가", "나"]}
+    assert SessionStore().decode(data[:-2] + "xx") == {}  # a broken signature
+    old = settings.SECRET_KEY
+    settings.SECRET_KEY = "another-secret-key-" * 3  # a new key: the stored value is checked again
+    assert SessionStore().decode(data) == {}
+    settings.SECRET_KEY_FALLBACKS = [old]  # the old key kept as a fallback: valid again
+    assert SessionStore().decode(data) == {"answer": 42, "names": ["가", "나"]}

@@ -198,3 +198,20 @@ def test_each_user_and_language_has_its_own_kept_page(client, personas, roster_u
     pagecache.clear()
     client.force_login(personas.coordinator)
     assert _get(client, roster_url)[1]
+
+
+def test_the_token_on_a_kept_page_is_djangos_masked_afresh(client, personas, roster_url):
+    from django.middleware.csrf import _unmask_cipher_token
+
+    client.force_login(personas.coordinator)
+    client.get(roster_url)
+    secret = client.cookies["csrftoken"].value
+    tokens = set()
+    for _ in range(20):
+        response = client.get(roster_url)
+        assert not response.templates  # the kept page
+        [token] = set(TOKEN.findall(response.content.decode()))
+        assert len(token) == 64 and _unmask_cipher_token(token) == secret
+        assert response.cookies["csrftoken"].value == secret  # the cookie renewed, as Django's get_token does
+        tokens.add(token)
+    assert len(tokens) == 20  # a new mask on every response

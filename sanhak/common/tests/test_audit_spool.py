@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -138,6 +139,42 @@ def test_a_line_that_is_not_a_row_is_left_out_and_the_rest_stored(spool, persona
     assert audit_spool.drain() == 2
     assert [s for _, _, s, _ in stored()] == [[31], [31]]
     assert spool_files(spool) == []
+
+
+def test_a_batch_is_one_insert_with_every_field_as_python_would_store_it(
+    spool, personas, django_assert_max_num_queries
+):
+    """On PostgreSQL the server parses the batch (one statement, no Python per row); on SQLite the ORM
+    inserts it. Either way the rows are the same, in the order written, ids included."""
+    written = [row(personas.manager.pk, [i, i + 1], when=WHEN + dt.timedelta(microseconds=i)) for i in range(40)]
+    written[7]["ip_address"] = None
+    written[9]["ip_address"] = "2001:db8::1"
+    written[11]["viewer_id"] = None
+    for r in written:
+        assert audit_spool.append(r)
+    with django_assert_max_num_queries(12) as captured:
+        assert audit_spool.drain() == 40
+    table = 'INSERT INTO "common_personaldataaccess"'
+    inserts = [q["sql"] for q in captured.captured_queries if q["sql"].lstrip().startswith(table)]
+    assert len(inserts) == 1
+    assert ("jsonb_array_elements" in inserts[0]) is (connection.vendor == "postgresql")
+    got = list(
+        PersonalDataAccess.objects.order_by("id").values_list(
+            "viewer_id", "purpose", "subject_count", "subject_ids", "path", "ip_address", "created_at"
+        )
+    )
+    assert got == [
+        (
+            r["viewer_id"],
+            r["purpose"],
+            r["subject_count"],
+            r["subject_ids"],
+            r["path"],
+            r["ip_address"],
+            r["created_at"],
+        )
+        for r in written
+    ]
 
 
 def test_a_viewer_deleted_before_the_move_leaves_the_row_without_a_viewer(spool, personas):

@@ -12,7 +12,8 @@ something, anywhere in the database, may have changed: the rows are then read an
 - PostgreSQL: the current snapshot (`pg_current_snapshot()`, the transactions in progress and the next
   to complete). Two equal snapshots see the same committed transactions: no transaction can have
   committed in between without completing (moving the snapshot's upper bound) or leaving the in-progress
-  list.
+  list. The snapshot is the whole server's: commits to other databases on it move it too (more rows
+  read again, never a stale page).
 
 Inside a transaction the version is unknown (None): the transaction's own uncommitted writes move
 neither PostgreSQL's snapshot nor anyone else's view of the database.

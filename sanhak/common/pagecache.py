@@ -129,7 +129,9 @@ def private_page(
 
     `inputs()` is called only when the database may have changed since the kept page's inputs were last
     read: it reads the database and nothing else that moves (the date is part of the key already; a view
-    that reads the clock keeps its page briefly: `seconds`). `render()` is called only after `inputs()`,
+    that reads the clock keeps its page briefly: `seconds`). The view's access checks that read the
+    database belong in it too: a page kept for this user and URL passed them, and passes them again while
+    nothing changed; a refusal (403, 404) raised there is never kept. `render()` is called only after `inputs()`,
     and may use what it read. `render` returns the response and a value kept with it (the ids of the
     people it showed, for the access log); both come back on a hit. Non-GET requests and waiting flash
     messages always render.
@@ -138,7 +140,7 @@ def private_page(
         inputs()
         response, extra = render()
         return response, extra
-    user: Any = request.user  # logged in: the views call this after their access checks
+    user: Any = request.user  # logged in (the views' login check)
     roles, unread = nav_state(request)  # read with the session and the version, as the user's name
     today = timezone.localdate()
     version = getattr(request.session, "database_version", None)

@@ -90,12 +90,12 @@ def offering_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "courses/offering_detail.html", {"offering": _offering_for_detail(pk)})
     # Logged in: what is the user's own (their application; a manager's workers and their applications;
     # whether they run or teach it) is read lean; the public part is rendered only when the catalog or that changed.
-    head = access.offering_or_404(pk)
     ctx: dict[str, object] = {}
     shown: list[int] = []  # the workers listed with their status (PIPA: logged on every view)
 
     def inputs() -> Any:
         nonlocal shown
+        head = access.offering_or_404(pk)  # a 404 here; a kept page found current existed, and nothing changed
         if user.is_trainee:
             mine = _MY_STATUS(head.pk, user.pk)
             ctx["my_enrollment"] = EnrollmentStatus(mine[0][0]) if mine else None

@@ -74,20 +74,23 @@ def _decision_context(request: HttpRequest) -> dict[str, Any]:
 
 @login_required_view
 def roster(request: AuthedRequest, pk: int) -> HttpResponse:
-    offering = access.offering_roster_visible(request.user, pk)
-    can_manage = access.can_manage_offering(request.user, offering)
-    # Rejected and cancelled applicants are shown only to those who decide (PIPA: an instructor teaches
-    # the enrolled, and needs nobody else's details).
-    show_all = request.GET.get("all") == "1" and can_manage
-
+    # The access check is part of the page's inputs: a page kept for this user and URL passed it, and
+    # while the database has not changed (`private_page`) it passes again, with nothing read.
+    offering: Any = None
+    can_manage = False
     rows: list[tuple[Any, ...]] = []
 
     def inputs() -> tuple[Any, ...]:
-        nonlocal rows
+        nonlocal offering, can_manage, rows
+        offering = access.offering_roster_visible(request.user, pk)
+        can_manage = access.can_manage_offering(request.user, offering)
         rows = selectors.roster_rows(offering)
         return fingerprint(offering), can_manage, rows
 
     def page() -> tuple[HttpResponse, list[int]]:
+        # Rejected and cancelled applicants are shown only to those who decide (PIPA: an instructor teaches
+        # the enrolled, and needs nobody else's details).
+        show_all = request.GET.get("all") == "1" and can_manage
         groups = selectors.roster_groups(selectors.roster_entries(rows), include_closed=show_all)
         context = {"offering": offering, "groups": groups, "can_manage": can_manage, **_decision_context(request)}
         return render(request, "enrollment/roster.html", context), [e.trainee_id for g in groups for e in g["rows"]]

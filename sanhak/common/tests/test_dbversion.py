@@ -14,7 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from sanhak.accounts.models import Session, User
+from sanhak.accounts.models import Role, RoleAssignment, Session, User
 from sanhak.common import audit_spool, dbversion, pagecache
 from sanhak.common.concurrency import SQLITE_IN_MEMORY_REASON, run_at_once, sqlite_test_db_in_memory
 from sanhak.common.models import PersonalDataAccess
@@ -67,8 +67,8 @@ def test_the_version_stays_while_nothing_is_committed(personas):
 
 
 def _served_kept(client: Client, url: str) -> tuple[str, list[dict[str, object]], int]:
-    """The page served as kept without reading its rows (two queries: the session with the user and the
-    version, and the offering for the access check): its body, its queries and the views it took."""
+    """The page served as kept without reading anything but the session (with the user and the version;
+    the access check passed for this page and nothing changed): its body, its queries and the views it took."""
     views: list[tuple[str, list[dict[str, object]]]] = []
 
     def attempt() -> bool:
@@ -76,7 +76,7 @@ def _served_kept(client: Client, url: str) -> tuple[str, list[dict[str, object]]
             body, rendered = _get(client, url)
         assert not rendered
         views.append((body, captured.captured_queries))
-        return len(captured.captured_queries) == 2
+        return len(captured.captured_queries) == 1
 
     quietly(attempt)
     return *views[-1], len(views)
@@ -160,7 +160,7 @@ def test_a_commit_elsewhere_in_the_database_rereads_the_rows_but_renders_nothing
     client.force_login(personas.coordinator)
     first = _get(client, roster_url)[0]
     elsewhere(lambda: User.objects.filter(pk=personas.manager.pk).update(phone="010-5555-6666"))  # not on the roster
-    with django_assert_num_queries(3) as captured:  # the two above and the roster's rows
+    with django_assert_num_queries(3) as captured:  # the session, the offering (the access check), the rows
         again, rendered = _get(client, roster_url)
     assert again == first and not rendered
     assert sum("enrollment_enrollment" in q["sql"] for q in captured.captured_queries) == 1
@@ -206,3 +206,16 @@ def test_the_version_is_read_with_the_session(client, personas, roster_url):
     response = client.get(roster_url)
     assert response.wsgi_request.session.database_version is not None
     assert connection.in_atomic_block is False
+
+
+def test_access_taken_away_is_refused_at_once_though_the_page_was_kept(client, personas, roster_url):
+    client.force_login(personas.coordinator)
+    assert _get(client, roster_url)[1]
+    _served_kept(client, roster_url)
+    RoleAssignment.objects.filter(user=personas.coordinator, role=Role.COORDINATOR).delete()
+    assert client.get(roster_url).status_code == 403
+    worker = Client()
+    worker.force_login(personas.worker)  # never allowed: refused, not served the coordinator's kept page
+    assert worker.get(roster_url).status_code == 403
+    audit_spool.drain()
+    assert PersonalDataAccess.objects.filter(viewer=personas.worker).count() == 0

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.http import HttpRequest
-from django.utils.functional import LazyObject
 
 from sanhak.accounts.backends import PRELOADED_UNREAD, roles_and_unread
 from sanhak.accounts.models import Role
@@ -20,9 +19,7 @@ def nav_state(request: HttpRequest) -> tuple[tuple[str, ...], int]:
     permission checks of the view ask nothing more."""
     state: tuple[tuple[str, ...], int] | None = getattr(request, _NAV_STATE, None)
     if state is None:
-        user: Any = request.user
-        if user.pk is not None and isinstance(user, LazyObject):  # reading pk has loaded a lazy user
-            user = cast(Any, user)._wrapped
+        user: Any = request.user  # loaded (`NavigationStateMiddleware` unwraps Django's lazy user)
         unread = user.__dict__.pop(PRELOADED_UNREAD, None)  # read with the user (accounts.backends), once
         if unread is None or "role_assignments" not in user.__dict__:
             unread = _read_nav_state(user)

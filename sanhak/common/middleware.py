@@ -69,11 +69,11 @@ class NavigationStateMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user: Any = request.user
-        if user.is_authenticated:
+        authenticated = request.user.is_authenticated  # loads Django's lazy user (with the session)
+        if isinstance(request.user, LazyObject):
+            request.user = cast(Any, request.user)._wrapped
+        if authenticated:
             nav_state(request)
-        if isinstance(user, LazyObject):
-            request.user = cast(Any, user)._wrapped
         return self.get_response(request)
 
 

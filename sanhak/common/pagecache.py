@@ -226,9 +226,8 @@ def _with_token(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     return response
 
 
-_CSRF_CHARS = CSRF_ALLOWED_CHARS
-_CSRF_INDEX = {c: i for i, c in enumerate(_CSRF_CHARS)}
-_CSRF_UNBIASED = 256 - 256 % len(_CSRF_CHARS)  # random bytes below this map evenly onto the characters
+_CSRF_INDEX = {c: i for i, c in enumerate(CSRF_ALLOWED_CHARS)}
+_CSRF_UNBIASED = 256 - 256 % len(CSRF_ALLOWED_CHARS)  # random bytes below this map evenly onto the characters
 
 
 def _csrf_token(request: HttpRequest) -> str:
@@ -240,10 +239,10 @@ def _csrf_token(request: HttpRequest) -> str:
     if not isinstance(secret, str) or len(secret) != CSRF_SECRET_LENGTH or not set(secret) <= _CSRF_INDEX.keys():
         return get_token(request)
     request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True  # as get_token: the cookie is sent again (its expiry renewed)
-    n = len(_CSRF_CHARS)
+    chars, n = CSRF_ALLOWED_CHARS, len(CSRF_ALLOWED_CHARS)
     mask: list[int] = []
     while len(mask) < CSRF_SECRET_LENGTH:
         mask += [b % n for b in os.urandom(2 * CSRF_SECRET_LENGTH) if b < _CSRF_UNBIASED]
     mask = mask[:CSRF_SECRET_LENGTH]
-    cipher = (_CSRF_CHARS[(_CSRF_INDEX[c] + m) % n] for c, m in zip(secret, mask, strict=True))
-    return "".join(_CSRF_CHARS[m] for m in mask) + "".join(cipher)
+    cipher = (chars[(_CSRF_INDEX[c] + m) % n] for c, m in zip(secret, mask, strict=True))
+    return "".join(chars[m] for m in mask) + "".join(cipher)

@@ -13,6 +13,12 @@ from sanhak.courses.search import morphemes  # noqa: E402
 
 morphemes("준비")
 
+# Likewise the URLconf, which imports every app's views and the API (pandas, OR-Tools, the PDF
+# library): once, in the master, rather than on each worker's first request (a second and more).
+from django.urls import get_resolver  # noqa: E402
+
+get_resolver().url_patterns  # noqa: B018 - imports the URL modules
+
 # Everything loaded so far lives as long as the process: move it out of the garbage collector's
 # reach. Full collections then only walk what requests allocate, instead of pausing a request for
 # tens of milliseconds now and then (and forked workers keep sharing these pages).

@@ -3,7 +3,8 @@
 For each database (SQLite with `seed_demo --scale namdong`, PostgreSQL with `--scale national`):
 seed once (timed) and keep the database for later runs, serve the app with gunicorn under the
 production settings, then load each page with wrk for a fixed time and report p50/p95/p99 latency
-and requests per second, next to a trivial view (`/healthz`) served the same way in the same run.
+and requests per second, next to a trivial view (`/healthz`) served the same way in the same run
+(measured first, last and just before each judged page, whose ratio uses the two beside it).
 
 Targets (from the issue): p95 < 150 ms for every page, throughput >= 30 % of /healthz, and
 `seed_demo --scale namdong` under 3 minutes on SQLite. It is a measurement: it exits 0 when a target
@@ -50,6 +51,7 @@ RATIO_TARGET = 0.30
 SEED_TARGET_S = {("sqlite", "namdong"): 180.0}
 BASELINE = "healthz"
 BASELINE_AGAIN = "healthz, again"
+BASELINE_BESIDE = "  healthz (beside)"
 
 
 class BenchError(Exception):
@@ -381,6 +383,7 @@ class Page:
     persona: str | None = None  # "manager" | "coordinator": sent with that persona's session cookie
     targeted: bool = True  # held to the p95 and throughput targets
     note: str = ""
+    baseline: bool = False  # a measurement of /healthz, the trivial view the ratios are taken against
 
 
 @dataclass
@@ -403,6 +406,8 @@ class Result:
     max_ms: float = 0.0
     errors: dict[str, int] = field(default_factory=dict)
     error: str = ""  # the page could not be measured
+    baseline: bool = False
+    baseline_rps: float | None = None  # the /healthz throughput this result's ratio is taken against
     ratio: float | None = None
     p95_pass: bool | None = None
     ratio_pass: bool | None = None
@@ -410,15 +415,28 @@ class Result:
 
     @classmethod
     def failed(cls, page: Page, error: str) -> Result:
-        return cls(page.name, page.path, page.persona, page.targeted, page.note, bytes_per_response=0, error=error)
+        return cls(page.name, page.path, page.persona, page.targeted, page.note, 0, baseline=page.baseline, error=error)
 
 
 def pages(ids: dict[str, Any]) -> list[Page]:
+    """The pages in the order they are loaded: /healthz first, last, and beside every judged page."""
+    beside = Page(
+        BASELINE_BESIDE, "/healthz", targeted=False, baseline=True, note="the baseline, next to a judged page"
+    )
+    order: list[Page] = []
+    for page in _pages(ids):
+        if page.targeted:
+            order.append(beside)
+        order.append(page)
+    return order
+
+
+def _pages(ids: dict[str, Any]) -> list[Page]:
     search = urllib.parse.urlencode({"q": "로봇"})
     filtered = urllib.parse.urlencode({"q": "사출", "schedule": "evening_or_weekend", "open_seats": "on"})
     offering, roster = ids["offering"], ids["roster"]
     return [
-        Page(BASELINE, "/healthz", targeted=False, note="trivial view: no database, no template"),
+        Page(BASELINE, "/healthz", targeted=False, baseline=True, note="trivial view: no database, no template"),
         # Reference points, not judged: the cheapest page with the site layout, anonymous and logged in.
         Page("layout only", "/accounts/privacy/", targeted=False, note="static text in the base layout"),
         Page(
@@ -452,8 +470,7 @@ def pages(ids: dict[str, Any]) -> list[Page]:
             persona="coordinator",
             note=f"{roster['enrollments']} enrollments",
         ),
-        # The baseline once more: a shared host drifts over a run; the ratio uses the mean of both.
-        Page(BASELINE_AGAIN, "/healthz", targeted=False, note="the baseline again, after the pages"),
+        Page(BASELINE_AGAIN, "/healthz", targeted=False, baseline=True, note="the baseline again, after the pages"),
     ]
 
 
@@ -549,6 +566,7 @@ def measure(
         targeted=page.targeted,
         note=page.note,
         bytes_per_response=size,
+        baseline=page.baseline,
         first_ms=first_ms,
         prime_worst_ms=prime_worst_ms,
         requests=int(raw["requests"]),
@@ -564,10 +582,18 @@ def measure(
 
 
 def judge(results: list[Result]) -> None:
-    baselines = [r.rps for r in results if r.name in {BASELINE, BASELINE_AGAIN} and not r.error]
-    baseline = statistics.fmean(baselines) if baselines else 0.0
-    for r in results:
-        r.ratio = r.rps / baseline if baseline and not r.error else None
+    """Each page's throughput against /healthz measured just before and just after it (their mean; the
+    reference pages against the mean of every /healthz of the run): a shared host's speed drifts by a
+    fifth or more over the minutes of a run, so a baseline measured minutes away says as much about
+    the host as about the page."""
+    measured = [(i, r.rps) for i, r in enumerate(results) if r.baseline and not r.error]
+    run_mean = statistics.fmean(rps for _, rps in measured) if measured else 0.0
+    for i, r in enumerate(results):
+        before = [rps for j, rps in measured if j < i][-1:]
+        after = [rps for j, rps in measured if j > i][:1]
+        beside = before + after if r.targeted else []
+        r.baseline_rps = statistics.fmean(beside) if beside else run_mean or None
+        r.ratio = r.rps / r.baseline_rps if r.baseline_rps and not r.error else None
         if not r.targeted:
             continue
         if r.error:
@@ -579,7 +605,9 @@ def judge(results: list[Result]) -> None:
 
 
 def table(results: list[Result]) -> str:
-    header = f"{'page':<28} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>9} {'ratio':>7}  verdict"
+    header = (
+        f"{'page':<28} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>9} {'vs req/s':>9} {'ratio':>7}  verdict"
+    )
     lines = [header, "-" * len(header)]
     for r in results:
         if r.error:
@@ -596,14 +624,17 @@ def table(results: list[Result]) -> str:
                 why.append(f"errors {r.errors}")
             verdict = "PASS" if r.ok else f"FAIL ({', '.join(why)})"
         ratio = f"{r.ratio:.3f}" if r.ratio is not None else "-"
+        base = f"{r.baseline_rps:.1f}" if r.baseline_rps is not None else "-"
         lines.append(
-            f"{r.name:<28} {r.p50_ms:>8.1f} {r.p95_ms:>8.1f} {r.p99_ms:>8.1f} {r.rps:>9.1f} {ratio:>7}  {verdict}"
+            f"{r.name:<28} {r.p50_ms:>8.1f} {r.p95_ms:>8.1f} {r.p99_ms:>8.1f} {r.rps:>9.1f} {base:>9} {ratio:>7}"
+            f"  {verdict}"
         )
     lines.append("")
     lines.extend(
         f"  {r.name}: {r.path}  [{r.persona or 'anonymous'}; {r.note}; {r.bytes_per_response:,} bytes;"
         f" first GET {r.first_ms:.0f} ms]"
         for r in results
+        if r.name != BASELINE_BESIDE
     )
     return "\n".join(lines)
 

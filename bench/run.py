@@ -51,7 +51,7 @@ RATIO_TARGET = 0.30
 SEED_TARGET_S = {("sqlite", "namdong"): 180.0}
 BASELINE = "healthz"
 BASELINE_AGAIN = "healthz, again"
-BASELINE_BESIDE = "  healthz (beside)"
+BASELINE_BESIDE = "healthz (beside)"
 
 
 class BenchError(Exception):
@@ -415,7 +415,16 @@ class Result:
 
     @classmethod
     def failed(cls, page: Page, error: str) -> Result:
-        return cls(page.name, page.path, page.persona, page.targeted, page.note, 0, baseline=page.baseline, error=error)
+        return cls(
+            page.name,
+            page.path,
+            page.persona,
+            page.targeted,
+            page.note,
+            bytes_per_response=0,
+            baseline=page.baseline,
+            error=error,
+        )
 
 
 def pages(ids: dict[str, Any]) -> list[Page]:
@@ -625,8 +634,9 @@ def table(results: list[Result]) -> str:
             verdict = "PASS" if r.ok else f"FAIL ({', '.join(why)})"
         ratio = f"{r.ratio:.3f}" if r.ratio is not None else "-"
         base = f"{r.baseline_rps:.1f}" if r.baseline_rps is not None else "-"
+        name = f"  {r.name}" if r.name == BASELINE_BESIDE else r.name  # set off from the judged pages
         lines.append(
-            f"{r.name:<28} {r.p50_ms:>8.1f} {r.p95_ms:>8.1f} {r.p99_ms:>8.1f} {r.rps:>9.1f} {base:>9} {ratio:>7}"
+            f"{name:<28} {r.p50_ms:>8.1f} {r.p95_ms:>8.1f} {r.p99_ms:>8.1f} {r.rps:>9.1f} {base:>9} {ratio:>7}"
             f"  {verdict}"
         )
     lines.append("")

@@ -39,7 +39,7 @@ def _session_and_user(key: str) -> QuerySet[Session, tuple[Any, ...]]:
     A plain join lets PostgreSQL's planner pick a merge join that walks the user table's primary key from
     the start up to the session's user: cheap while the statistics say sessions belong to the first few
     users (the first staff to log in, when the table was last analyzed), 100 ms per request for a user
-    added later among 200,000 (measured; `test_sessions` checks the plan)."""
+    added later among 200,000 (measured; `tests/test_request_user.py` checks the plan)."""
     live = Session.objects.filter(session_key=key, expire_date__gt=Now())
     return user_columns(
         live.annotate(

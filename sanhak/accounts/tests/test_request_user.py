@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sanhak.accounts.models import Role, RoleAssignment, Session, User
-from sanhak.accounts.sessions import _session_and_user
+from sanhak.accounts.sessions import _SESSION_AND_USER
 from sanhak.common.notifications import notification_send
 
 pytestmark = pytest.mark.django_db
@@ -161,11 +161,11 @@ def test_a_later_user_is_read_by_primary_key_whatever_the_session_statistics_say
     assert latest is not None
     client.force_login(latest)
     key = client.session.session_key
-    sql, params = _session_and_user(key).query.sql_with_params()
+    sql, params = _SESSION_AND_USER.queryset(key).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0][0]["Plan"]
     user_scans = [n for n in _plan_nodes(plan) if n.get("Relation Name") == "accounts_user"]
     assert [(n["Node Type"], n["Actual Rows"], n["Actual Loops"]) for n in user_scans] == [("Index Scan", 1, 1)]
-    assert _session_and_user(key)[0][2] == latest.pk  # session data, version, then the user's id
+    assert _SESSION_AND_USER(key)[0][2] == latest.pk  # session data, version, then the user's id
     assert client.get(PRIVACY).wsgi_request.user == latest
